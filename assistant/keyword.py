@@ -1,0 +1,52 @@
+"""BM25 keyword index over chunk texts, persisted beside the Chroma store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.text import terms
+
+logging.getLogger("bm25s").setLevel(logging.ERROR)
+
+
+class KeywordIndex:
+    """Scores every chunk of the corpus for a query; rows follow the order of `ids`."""
+
+    def __init__(self, ids: Sequence[str], model: bm25s.BM25 | None) -> None:
+        self.ids = list(ids)
+        self._model = model
+
+    @classmethod
+    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
+        if not ids:
+            return cls([], None)
+        model = bm25s.BM25()
+        # An empty token list breaks bm25s; a placeholder keeps row numbers aligned with ids.
+        model.index([terms(t) or ["_"] for t in texts], show_progress=False)
+        return cls(ids, model)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self._model is not None:
+            self._model.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, ids: Sequence[str], texts: Sequence[str]) -> KeywordIndex:
+        """The saved index, or a fresh one from `texts` when the files are missing."""
+        if not (folder / "params.index.json").exists():
+            return cls.build(ids, texts)
+        return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""
+        if self._model is None:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        query_terms = [t for t in terms(query) if t in self._model.vocab_dict]
+        if not query_terms:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._model.get_scores(query_terms), dtype=np.float32)

@@ -1,0 +1,135 @@
+"""The canonical section vocabulary shared by ingest, retrieval and evaluation.
+
+Pages name their sections in many ways ("Risks", "Complications", "What to expect"); everything
+downstream compares canonical names, while the page's own heading is kept for display.
+"""
+
+from __future__ import annotations
+
+import re
+
+SUMMARY = "Summary"
+PURPOSE = "Purpose"
+INDICATIONS = "Indications"
+PREPARATION = "Preparation"
+PROCEDURE = "Procedure Description"
+DURATION = "Duration"
+SETTING = "Setting"
+PERSONNEL = "Personnel"
+RISKS = "Risks and Complications"
+BENEFITS = "Benefits"
+RECOVERY = "Recovery"
+ALTERNATIVES = "Alternatives"
+EXPERIENCE = "Patient Experience"
+SIMILAR = "Similar Codes"
+
+CANONICAL_SECTIONS: tuple[str, ...] = (
+    SUMMARY,
+    PURPOSE,
+    INDICATIONS,
+    PREPARATION,
+    PROCEDURE,
+    DURATION,
+    SETTING,
+    PERSONNEL,
+    RISKS,
+    BENEFITS,
+    RECOVERY,
+    ALTERNATIVES,
+    EXPERIENCE,
+    SIMILAR,
+)
+
+# Alternative headings seen on real pages, normalised (lower case, letters and spaces only).
+_ALIASES: dict[str, str] = {
+    "summary": SUMMARY,
+    "overview": SUMMARY,
+    "description": SUMMARY,
+    "what is it": SUMMARY,
+    "about the procedure": SUMMARY,
+    "purpose": PURPOSE,
+    "purpose of the procedure": PURPOSE,
+    "why it is done": PURPOSE,
+    "why its done": PURPOSE,
+    "goals": PURPOSE,
+    "indications": INDICATIONS,
+    "indication": INDICATIONS,
+    "who needs it": INDICATIONS,
+    "when it is used": INDICATIONS,
+    "preparation": PREPARATION,
+    "preparations": PREPARATION,
+    "how to prepare": PREPARATION,
+    "before the procedure": PREPARATION,
+    "pre procedure preparation": PREPARATION,
+    "patient preparation": PREPARATION,
+    "procedure description": PROCEDURE,
+    "procedure": PROCEDURE,
+    "description of the procedure": PROCEDURE,
+    "procedure details": PROCEDURE,
+    "procedure steps": PROCEDURE,
+    "how it is done": PROCEDURE,
+    "how its done": PROCEDURE,
+    "what happens during the procedure": PROCEDURE,
+    "duration": DURATION,
+    "how long it takes": DURATION,
+    "length of procedure": DURATION,
+    "procedure duration": DURATION,
+    "time required": DURATION,
+    "setting": SETTING,
+    "location": SETTING,
+    "where it is done": SETTING,
+    "where its done": SETTING,
+    "place of service": SETTING,
+    "personnel": PERSONNEL,
+    "staff": PERSONNEL,
+    "care team": PERSONNEL,
+    "who performs it": PERSONNEL,
+    "who performs the procedure": PERSONNEL,
+    "personnel involved": PERSONNEL,
+    "risks and complications": RISKS,
+    "risks": RISKS,
+    "complications": RISKS,
+    "risks and side effects": RISKS,
+    "side effects": RISKS,
+    "possible complications": RISKS,
+    "potential risks": RISKS,
+    "benefits": BENEFITS,
+    "expected benefits": BENEFITS,
+    "advantages": BENEFITS,
+    "recovery": RECOVERY,
+    "aftercare": RECOVERY,
+    "after the procedure": RECOVERY,
+    "post procedure care": RECOVERY,
+    "recovery and aftercare": RECOVERY,
+    "alternatives": ALTERNATIVES,
+    "alternative treatments": ALTERNATIVES,
+    "alternative options": ALTERNATIVES,
+    "other options": ALTERNATIVES,
+    "patient experience": EXPERIENCE,
+    "what to expect": EXPERIENCE,
+    "what you will feel": EXPERIENCE,
+    "patient comfort": EXPERIENCE,
+    "similar codes": SIMILAR,
+    "related codes": SIMILAR,
+    "similar procedures": SIMILAR,
+}
+
+
+def normalise_heading(heading: str) -> str:
+    """Reduce a heading to lower-case words so that punctuation and case never matter."""
+    text = heading.lower().replace("\u2019", "'").replace("'", "")
+    text = text.replace("&", " and ")
+    return " ".join(re.findall(r"[a-z]+", text))
+
+
+def canonical_section(heading: str) -> str | None:
+    """The canonical name for a page heading, or None when the heading is not a known section."""
+    return _ALIASES.get(normalise_heading(heading))
+
+
+def same_section(a: str, b: str) -> bool:
+    """Compare two section names the way evaluation does: by canonical name, else case-blind."""
+    ca, cb = canonical_section(a), canonical_section(b)
+    if ca and cb:
+        return ca == cb
+    return normalise_heading(a) == normalise_heading(b)

@@ -1,0 +1,68 @@
+"""Shared fixtures: the real bundled embedding model (loaded once) and throw-away stores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.embedder import Embedder
+from assistant.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = PROJECT_ROOT / "data" / "procedures"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    return Embedder.from_settings(Settings())
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store_dir=tmp_path / "store", content_dir=tmp_path / "pages")
+
+
+def page_text(title: str, duration: str = "about 30 minutes", extra: str = "") -> str:
+    """A small page in the seed format."""
+    return f"""Search all medical codes
+
+{title}
+
+CPT4 code
+
+Name of the Procedure:
+
+{title}
+
+Summary
+
+{title} is a procedure described here for testing. {extra}
+
+Preparation
+
+  • Do not eat for 6 hours before.
+  • Bring a list of your medicines.
+
+Duration
+
+The procedure takes {duration}.
+
+Recovery
+
+Most people return to work the next day.
+"""
+
+
+@pytest.fixture
+def write_page(tmp_path: Path) -> Callable[..., Path]:
+    folder = tmp_path / "pages"
+    folder.mkdir(exist_ok=True)
+
+    def write(code: str, title: str, **kwargs: str) -> Path:
+        path = folder / f"cpt4_{code}.txt"
+        path.write_text(page_text(title, **kwargs), encoding="utf-8")
+        return path
+
+    return write
