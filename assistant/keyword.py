@@ -42,6 +42,23 @@ class KeywordIndex:
             return cls.build(ids, texts)
         return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
 
+    def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+        """Content words of the query that no chunk contains (e.g. a procedure we lack)."""
+        vocab = self._model.vocab_dict if self._model is not None else {}
+        return [t for t in terms(query) if t not in vocab and t not in ignore and not t.isdigit()]
+
+    def rows_with_all(self, query: str, ignore: frozenset[str] = frozenset()) -> np.ndarray | None:
+        """Rows containing every content term of the query (None when it has no such terms)."""
+        if self._model is None:
+            return None
+        query_terms = [t for t in dict.fromkeys(terms(query)) if t not in ignore]
+        if not query_terms or any(t not in self._model.vocab_dict for t in query_terms):
+            return None
+        mask = np.ones(len(self.ids), dtype=bool)
+        for term in query_terms:
+            mask &= np.asarray(self._model.get_scores([term])) > 0
+        return np.flatnonzero(mask)
+
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""
         if self._model is None:

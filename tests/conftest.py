@@ -66,3 +66,21 @@ def write_page(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Settings:
+    """The bundled sample pages, ingested once into a throw-away store for the session."""
+    from ingest.sync import sync
+
+    settings = Settings(store_dir=tmp_path_factory.mktemp("sample") / "store")
+    report = sync([SAMPLE_DIR], settings, embedder)
+    assert not report.errors, report.errors
+    return settings
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_settings: Settings, embedder: Embedder):
+    from assistant.service import Assistant
+
+    return Assistant(sample_settings, embedder=embedder)

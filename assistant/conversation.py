@@ -1,0 +1,141 @@
+"""One patient's chat: keeps the active procedure and turns each message into an Answer.
+
+Decision order, from the most to the least urgent: emergency, personal medical advice, which
+procedure (code, name, active procedure, clear retrieval winner), then whether the pages cover
+the question. Each chat owns its own state; the engine, model and prompts are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.answer_types import Answer, Outcome
+from assistant.compose import to_source
+from assistant.retrieval import Retrieval
+from assistant.safety import Concern, clean_message, screen
+from assistant.text import terms
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+
+MAX_MESSAGE_CHARS = 2000
+OUT_OF_SCOPE_SIMILARITY = 0.30  # below this nothing in the pages is about the question
+FOLLOW_UP_SIMILARITY = 0.15  # an unnamed question this far from the active page is off-topic
+_COST_TERMS = frozenset(
+    terms(
+        "cost costs price prices insurance insured covered coverage medicare medicaid copay "
+        "deductible bill billing pay paid fee fees"
+    )
+)
+
+
+@dataclass
+class ConversationState:
+    active_code: str | None = None
+    history: list[tuple[str, str]] = field(default_factory=list)  # (patient, assistant)
+
+
+class Conversation:
+    """A chat with its own state over a shared Assistant."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.state = ConversationState()
+
+    def ask(self, message: str) -> Answer:
+        *_, answer = self.stream(message)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, message: str) -> Iterator[str | Answer]:
+        """The answer text so far as it grows, then the final Answer."""
+        answer: Answer | None = None
+        for event in self._respond(message):
+            if isinstance(event, Answer):
+                answer = event
+            yield event
+        assert answer is not None
+        self.state.active_code = answer.active_code
+        self.state.history.append((message, answer.text))
+
+    def _fixed(self, name: str, outcome: Outcome, notice: str = "", **values: str) -> Answer:
+        prompts = self.assistant.prompts
+        text = prompts[name].format(**values)
+        if outcome is not Outcome.EMERGENCY:
+            text = f"{text}\n\n_{prompts['disclaimer'].format()}_"
+        return Answer(
+            f"{notice}{text}",
+            (),
+            outcome,
+            self.state.active_code,
+            self.assistant.prompts.versions(),
+        )
+
+    def _respond(self, message: str) -> Iterator[str | Answer]:
+        text, truncated = clean_message(message, MAX_MESSAGE_CHARS)
+        notice = ""
+        if truncated:
+            notice = (
+                self.assistant.prompts["too_long"].format(limit=str(MAX_MESSAGE_CHARS)) + "\n\n"
+            )
+        if not text:
+            yield self._fixed("clarify_open", Outcome.CLARIFY)
+            return
+        screening = screen(text)
+        if screening.concern is Concern.EMERGENCY:
+            yield self._fixed("emergency", Outcome.EMERGENCY, notice)
+            return
+        if screening.concern is Concern.MEDICAL_ADVICE:
+            yield self._fixed("decline_advice", Outcome.OUT_OF_SCOPE, notice)
+            return
+        if self.assistant.corpus.empty:
+            yield self._fixed("no_content", Outcome.OUT_OF_SCOPE, notice)
+            return
+
+        retrieval = self.assistant.engine.search(text, self.state.active_code)
+        outcome = self._judge(text, retrieval, screening.concern)
+        if outcome is Outcome.CLARIFY:
+            if retrieval.candidates and (retrieval.named or retrieval.top_similarity >= 0.4):
+                listing = "\n".join(f"- {p.label}" for p in retrieval.candidates[:4])
+                yield self._fixed("clarify", Outcome.CLARIFY, notice, candidates=listing)
+            else:
+                yield self._fixed("clarify_open", Outcome.CLARIFY, notice)
+            return
+        if outcome is Outcome.OUT_OF_SCOPE:
+            yield self._fixed("refusal", Outcome.OUT_OF_SCOPE, notice)
+            return
+
+        sources = tuple(to_source(hit) for hit in retrieval.hits)
+        body = ""
+        for body in self.assistant.answerer.stream(text, retrieval, self.state):
+            yield notice + body
+        disclaimer = self.assistant.prompts["disclaimer"].format()
+        final = f"{notice}{body}\n\n_{disclaimer}_"
+        yield final
+        yield Answer(
+            final, sources, Outcome.ANSWER, retrieval.code, self.assistant.prompts.versions()
+        )
+
+    def _judge(self, text: str, retrieval: Retrieval, concern: Concern | None) -> Outcome:
+        """Answer, ask which procedure, or refuse: by what retrieval found, not by keywords."""
+        if retrieval.code is None:
+            if concern is Concern.COST or retrieval.top_similarity < OUT_OF_SCOPE_SIMILARITY:
+                return Outcome.OUT_OF_SCOPE
+            asks_section = any(w >= 0.9 for w in retrieval.intents.values())
+            if retrieval.unknown_terms and not asks_section:
+                return Outcome.OUT_OF_SCOPE  # names something the pages never mention
+            return Outcome.CLARIFY
+        best = retrieval.hits[0]
+        asked_by_code = retrieval.how == "code"  # "V2784 on my bill?" asks what the code is
+        if (
+            concern is Concern.COST
+            and not asked_by_code
+            and not _COST_TERMS & set(terms(best.chunk.text))
+        ):
+            return Outcome.OUT_OF_SCOPE
+        unnamed = retrieval.how == "active" and not retrieval.named
+        if unnamed and not retrieval.intents and best.similarity < FOLLOW_UP_SIMILARITY:
+            return Outcome.OUT_OF_SCOPE
+        return Outcome.ANSWER

@@ -1,0 +1,109 @@
+"""A read-only view of the committed index, loaded once and reloaded when ingest commits.
+
+Holds every chunk record in memory (the keyword index, exact code lookup and per-page section
+scoring need them) and the Chroma collection for dense search. Only ids that the manifest
+names are ever returned, so chunks left behind by an interrupted ingest stay invisible.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.index import Chunk, Manifest, Store
+from assistant.keyword import KeywordIndex
+from assistant.settings import Settings
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    code: str
+    code_system: str
+    title: str
+    common_names: tuple[str, ...]
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.code_system} {self.code})"
+
+
+class Corpus:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings)
+        self._lock = threading.Lock()
+        self._load()
+
+    def _load(self) -> None:
+        manifest = self.store.load_manifest()
+        chunks = self.store.load_records(manifest.generation)
+        self.manifest: Manifest = manifest
+        self.generation = manifest.generation
+        self.chunks: list[Chunk] = chunks
+        self.row_of: dict[str, int] = {c.id: i for i, c in enumerate(chunks)}
+        rows_by_code: dict[str, list[int]] = defaultdict(list)
+        for row, c in enumerate(chunks):
+            rows_by_code[c.code].append(row)
+        self.rows_by_code = dict(rows_by_code)
+        self.pages: dict[str, PageInfo] = {
+            entry.code: PageInfo(
+                entry.code,
+                entry.code_system,
+                entry.title,
+                tuple(entry.common_names),
+                entry.source,
+            )
+            for entry in manifest.pages.values()
+        }
+        self.keyword = KeywordIndex.load(
+            self.store.keyword_dir(manifest.generation),
+            [c.id for c in chunks],
+            [c.context_text for c in chunks],
+        )
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def refresh(self) -> bool:
+        """Pick up a newer committed generation (after a staff ingest); True when reloaded."""
+        current = self.store.load_manifest().generation if self.store.manifest_path.exists() else 0
+        if current == self.generation:
+            return False
+        with self._lock:
+            if current != self.generation:
+                self._load()
+        return True
+
+    @property
+    def empty(self) -> bool:
+        return not self.chunks
+
+    def collection(self):
+        return self.store.collection(self.manifest.collection)
+
+    def dense(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """(row, cosine similarity) of the k nearest committed chunks."""
+        if self.empty:
+            return []
+        result = self.collection().query(
+            query_embeddings=[vector.tolist()],
+            n_results=min(k, len(self.chunks)),
+            include=["distances"],
+        )
+        hits = []
+        for cid, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            row = self.row_of.get(cid)
+            if row is not None:
+                hits.append((row, 1.0 - float(distance)))
+        return hits
+
+    def vectors(self, rows: list[int]) -> np.ndarray:
+        """Stored embeddings of some chunks (cached: a page's chunks are asked for repeatedly)."""
+        missing = [self.chunks[r].id for r in rows if self.chunks[r].id not in self._vectors]
+        if missing:
+            got = self.collection().get(ids=missing, include=["embeddings"])
+            for cid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                self._vectors[cid] = np.asarray(vec, dtype=np.float32)
+        return np.stack([self._vectors[self.chunks[r].id] for r in rows])

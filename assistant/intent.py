@@ -1,0 +1,210 @@
+"""Which sections a question is probably about, from the way patients phrase questions.
+
+The result is a boost for retrieval, never a filter: a question can match several sections
+and the dense and keyword scores still decide between close candidates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import sections as s
+from assistant.text import fold
+
+# (pattern, section, weight); patterns run on fold()ed text: lower case, no apostrophes.
+STRONG, CUE = 1.0, 0.4
+
+# (pattern, section, weight) on fold()ed text (lower case, no apostrophes). STRONG patterns are
+# phrasings that name what is asked ("what could go wrong"); CUE patterns are words that only
+# lean towards a section ("infection", "hospital").
+_RULES: tuple[tuple[str, str, float], ...] = (
+    # Recovery before duration: "how long until i can drive" asks about recovery.
+    (
+        r"\b(recover\w*|heal\w*|downtime|time off|back to (normal|work|school|the gym)|"
+        r"return(ing)? to (work|normal|activit\w*|school)|off work|bed ?rest|drive|driving|"
+        r"how soon can|when can i|when will i be able|how long (until|till|before|til) i|"
+        r"miss(ing)? (school|work|class))\b",
+        s.RECOVERY,
+        STRONG,
+    ),
+    (
+        r"\b(lift\w*|shower\w*|bath(e|ing)?|swim\w*|exercis\w*|work ?out|gym|sex|fly|flying|"
+        r"travel\w*|go(ing)? home|same day|stay overnight|ride|after\W*$)\b",
+        s.RECOVERY,
+        CUE,
+    ),
+    (
+        r"\bhow (long|much time)\b(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off)\b)",
+        s.DURATION,
+        STRONG,
+    ),
+    (r"\b(duration|take long|takes long|minutes?|hours?|quick|length of)\b", s.DURATION, CUE),
+    (
+        r"\b(prepare|preparation|prep|get ready|fast|fasting|empty stomach|"
+        r"(eat|drink|food|take)\w* (anything )?before|before (the|my|this|it|i|surgery|procedure|"
+        r"test|scan|exam)|beforehand|ahead of time|bowel prep|night before|day before)\b",
+        s.PREPARATION,
+        STRONG,
+    ),
+    (
+        r"\b(eat\w*|ate|food|drink\w*|bring|wear|laxative|stop (taking|my)|blood thinners?|"
+        r"medications?|meds|pills?|insulin|aspirin|appointment)\b",
+        s.PREPARATION,
+        CUE,
+    ),
+    (
+        r"\b(awake|asleep|knocked out|put (me )?under|conscious|hurts?|hurting|painful|"
+        r"what.*(be|is it|feel) like|feel (it|anything|pain)|uncomfortable|sedat\w*)\b",
+        s.EXPERIENCE,
+        STRONG,
+    ),
+    (
+        r"\b(pain|feel\w*|felt|discomfort|sore|scar(y|ed)|nervous|anxious|claustrophob\w*|"
+        r"noisy|loud|noise|sensation|sting\w*|numb\w*|sleep|anesthe\w*|anaesthe\w*)\b",
+        s.EXPERIENCE,
+        CUE,
+    ),
+    (
+        r"\b(risk\w*|go wrong|goes wrong|side ?effects?|complications?|dangerous|danger|safe|"
+        r"safety|what could happen|chances? of|is (it|that|this) normal)\b",
+        s.RISKS,
+        STRONG,
+    ),
+    (r"\b(harm\w*|bad things|problems?|infection|bleed\w*|allerg\w*|damage|tear)\b", s.RISKS, CUE),
+    (
+        r"\b(alternatives?|other (options?|ways?|choices?|treatments?)|instead|something else|"
+        r"without (surgery|an? |the )|do i have to|skip|avoid (the|this|it)|what else)\b",
+        s.ALTERNATIVES,
+        STRONG,
+    ),
+    (
+        r"\b(who (will |would |is going to )?(do|does|doing|perform\w*|carr\w*|be (there|in))|"
+        r"what (kind|type) of (doctor|specialist|provider))\b|^\W*who\b",
+        s.PERSONNEL,
+        STRONG,
+    ),
+    (
+        r"\b(doctors?|surgeons?|nurses?|specialists?|staff|team|technician|tech|dentist|"
+        r"radiologist|anesthesiologist)\b",
+        s.PERSONNEL,
+        CUE,
+    ),
+    (r"\bwhere\b", s.SETTING, STRONG),
+    (
+        r"\b(hospital|clinic|office|outpatient|inpatient|surgery center|surgical center|at home|"
+        r"location|facility|lab)\b",
+        s.SETTING,
+        CUE,
+    ),
+    (
+        r"\b(why (would|do|does|is|should|did|might)|purpose|what (is it|its|is this) for|"
+        r"what does (it|this|that) (do|treat|fix|check|show|test|look for|measure|help)|"
+        r"reason|goal|point of|used for|needed for)\b|\bfor\W*$",
+        s.PURPOSE,
+        STRONG,
+    ),
+    (
+        r"\b(who (needs|should (get|have)|gets|qualifies|is it for)|candidate|eligible|"
+        r"when (is it|would|do you|should)|do i need|need (one|this|it))\b",
+        s.INDICATIONS,
+        STRONG,
+    ),
+    (r"\b(why|conditions?|symptoms?|indicat\w*|recommended)\b", s.INDICATIONS, CUE),
+    (r"\b(benefits?|advantages?|worth it|will it help|pros)\b", s.BENEFITS, STRONG),
+    (r"\b(help (me|with)|good for|improve\w*|results?|success|effective|last)\b", s.BENEFITS, CUE),
+    (
+        r"\b(how (is|does|do) (it|they|the|this|you)\b.*\b(done|work|performed|do it|happen)|"
+        r"what happens|steps?|what do they do|what will they do|process|involve\w*)\b",
+        s.PROCEDURE,
+        STRONG,
+    ),
+    (r"\b(during (the|my|it)|cut|incision|stitches|needle|camera|scope|tube)\b", s.PROCEDURE, CUE),
+    (
+        r"^\s*(what\s+(is|are)|whats)\s+(an?\s+|the\s+)?\w|\b(tell me about|explain|"
+        r"meaning|mean|define|definition|overview|in simple terms)\b",
+        s.SUMMARY,
+        0.8,
+    ),
+    (
+        r"\b(similar|related|other) (codes?|procedures?)\b|\b((different|another|other|separate|"
+        r"same|new) (billing )?code|is there a (billing )?code|(what|which|whats the|what is the) "
+        r"(billing )?code|code (for|if|when))\b",
+        s.SIMILAR,
+        STRONG,
+    ),
+)
+
+_COMPILED = tuple((re.compile(p), section, w) for p, section, w in _RULES)
+
+
+def section_intents(question: str) -> dict[str, float]:
+    """Canonical section → boost in [0, 1]; empty when the phrasing names no section."""
+    text = fold(question)
+    weights: dict[str, float] = {}
+    for pattern, section, weight in _COMPILED:
+        if pattern.search(text):
+            weights[section] = max(weights.get(section, 0.0), weight)
+    if re.search(r"\bafter\b", text) and not re.search(r"\bbefore\b", text):
+        # "can i eat after" asks about recovery, whatever the verb.
+        weights[s.RECOVERY] = 1.0
+        if s.PREPARATION in weights:
+            weights[s.PREPARATION] *= 0.3
+    if s.SUMMARY in weights and any(w >= 0.9 for k, w in weights.items() if k != s.SUMMARY):
+        # "what are the risks" names its section; "what is" alone asks for the summary.
+        weights[s.SUMMARY] = 0.3
+    return weights
+
+
+# Words that say which section is asked about; they never identify a procedure.
+INTENT_WORDS = frozenset(
+    [
+        "long",
+        "time",
+        "take",
+        "takes",
+        "last",
+        "minutes",
+        "hours",
+        "eat",
+        "drink",
+        "fast",
+        "fasting",
+        "prepare",
+        "preparation",
+        "before",
+        "after",
+        "awake",
+        "asleep",
+        "hurt",
+        "hurts",
+        "painful",
+        "pain",
+        "feel",
+        "risk",
+        "risks",
+        "wrong",
+        "side",
+        "effects",
+        "complications",
+        "safe",
+        "recover",
+        "recovery",
+        "drive",
+        "driving",
+        "work",
+        "alternatives",
+        "options",
+        "instead",
+        "who",
+        "where",
+        "why",
+        "need",
+        "purpose",
+        "benefit",
+        "benefits",
+        "help",
+        "steps",
+        "happens",
+        "done",
+    ]
+)

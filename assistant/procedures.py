@@ -1,0 +1,120 @@
+"""Which procedure a message names: by code, or by words of its title and common names."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.corpus import PageInfo
+from assistant.intent import INTENT_WORDS
+from assistant.text import STOPWORDS, fold, stem, terms, words
+
+# "with"/"without" tell "MRI without contrast" from "MRI without and with contrast".
+_KEPT_STOPWORDS = frozenset({"with", "without"})
+# Words in many procedure names that alone never say which procedure is meant.
+GENERIC_TERMS = (
+    frozenset(
+        terms(
+            "procedure test exam examination scan surgery surgical treatment operation therapy "
+            "service care routine one thing year years patient"
+        )
+    )
+    | _KEPT_STOPWORDS
+)
+_CODE = re.compile(r"(?<![a-z0-9])(\d{5}|\d{4}[ftu]|[a-v]\d{4})(?![a-z0-9])")
+
+
+def find_codes(text: str) -> list[str]:
+    """Code-shaped tokens in the text, upper-cased, in order ('cpt 00632', 'g0121?')."""
+    return [m.upper() for m in _CODE.findall(fold(text))]
+
+
+def name_terms(text: str) -> list[str]:
+    """Terms of a procedure name or a message as the matcher compares them."""
+    return [
+        stem(w)
+        for w in words(text)
+        if (w not in STOPWORDS or w in _KEPT_STOPWORDS) and w not in INTENT_WORDS
+    ]
+
+
+@dataclass(frozen=True)
+class Mention:
+    code: str
+    score: float  # share of the message's name words (by rarity) that this page's names hold
+    specific: bool  # at least one shared word is not a generic one like "surgery"
+
+
+class ProcedureMatcher:
+    """Scores pages by the title and common-name words a message uses, weighted by rarity, so
+    'screening colonoscopy' prefers the screening page while 'colonoscopy' fits both."""
+
+    def __init__(self, pages: Iterable[PageInfo]) -> None:
+        self._terms_of: dict[str, set[str]] = {}
+        pages_with: dict[str, set[str]] = defaultdict(set)
+        for page in pages:
+            names = " ".join([page.title, *page.common_names])
+            page_terms = {t for t in name_terms(names) if not t.isdigit()}
+            self._terms_of[page.code] = page_terms
+            for term in page_terms:
+                pages_with[term].add(page.code)
+        n = max(len(self._terms_of), 1)
+        self._pages_with = dict(pages_with)
+        self._idf = {
+            t: math.log(1 + n / len(codes)) * (0.5 if t in GENERIC_TERMS else 1.0)
+            for t, codes in pages_with.items()
+        }
+        self._vocab = sorted(self._idf)
+
+    def _name_term(self, term: str) -> str | None:
+        """The name word a message word stands for: itself, a unique abbreviation ("cath"),
+        or the closest spelling ("colonscopy")."""
+        if term in self._idf:
+            return term
+        if len(term) >= 4:
+            longer = [t for t in self._vocab if t.startswith(term)]
+            if len(longer) == 1:
+                return longer[0]
+        if len(term) >= 5:
+            close = difflib.get_close_matches(term, self._vocab, n=1, cutoff=0.84)
+            if close:
+                return close[0]
+        return None
+
+    def _query_terms(self, text: str) -> list[str]:
+        found = (self._name_term(term) for term in name_terms(text))
+        return list(dict.fromkeys(t for t in found if t))
+
+    def corrected(self, text: str) -> str:
+        """The message plus the name words its typos stand for, for keyword search."""
+        extra = [t for t in self._query_terms(text) if t not in set(terms(text))]
+        return f"{text} {' '.join(extra)}" if extra else text
+
+    def without_name_of(self, code: str, text: str) -> str:
+        """The message minus the words of one page's name: what is asked about it."""
+        names = self._terms_of.get(code, set())
+        kept = [w for w in words(text) if w in STOPWORDS or self._name_term(stem(w)) not in names]
+        return " ".join(kept)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Pages whose names share words with the message, best first."""
+        query = self._query_terms(text)
+        total = sum(self._idf[t] for t in query)
+        if not total:
+            return []
+        scores: dict[str, float] = defaultdict(float)
+        specific: set[str] = set()
+        for term in query:
+            for code in self._pages_with[term]:
+                scores[code] += self._idf[term] / total
+                if term not in GENERIC_TERMS:
+                    specific.add(code)
+        return sorted(
+            (Mention(code, score, code in specific) for code, score in scores.items()),
+            key=lambda m: m.score,
+            reverse=True,
+        )

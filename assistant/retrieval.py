@@ -1,0 +1,237 @@
+"""Hybrid retrieval: exact code lookup + title words + dense (Chroma) + BM25, fused.
+
+Two steps, because patients ask two things at once: which procedure (decided by an explicit
+code, the procedure's name, the conversation's active procedure, or failing those a clear
+retrieval winner) and which section of its page (dense similarity and keywords within the
+page, boosted by the section the phrasing asks for).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant import sections as s
+from assistant.corpus import Corpus, PageInfo
+from assistant.embedder import Embedder
+from assistant.index import Chunk
+from assistant.intent import INTENT_WORDS, section_intents
+from assistant.procedures import GENERIC_TERMS, ProcedureMatcher, find_codes
+from assistant.text import terms
+
+RRF_K = 60
+CANDIDATE_K = 30  # chunks taken from each of dense and keyword search before fusion
+MENTION_MIN = 0.5  # share of a message's title words a page must hold to count as named
+NAMED_MIN_SIMILARITY = 0.3  # a name match on an unrelated question ("super bowl") is chance
+CONFIDENT_SIMILARITY = 0.55  # a chunk this similar identifies the procedure without its name
+CONFIDENT_MARGIN = 0.05  # ... if no other page comes as close (generic questions fit many)
+SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it this well
+FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
+W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
+CODE_SUMMARY_BOOST = 5.0
+W_INTENT, W_DENSE, W_KEYWORD = 0.2, 1.0, 0.3
+
+
+@dataclass(frozen=True)
+class PageScore:
+    code: str
+    score: float
+    named: bool  # the message uses enough of this page's name words
+    similarity: float  # best dense similarity of any of its chunks
+    keyword: float  # best keyword score of any of its chunks, relative to the best page's
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    similarity: float  # cosine similarity of question and chunk
+
+
+@dataclass
+class Retrieval:
+    """Everything the conversation and the answerers need to decide and to cite."""
+
+    code: str | None  # the procedure the question is about, if one could be decided
+    how: str  # "code", "name", "active", "retrieval" or "none"
+    hits: list[Hit]  # the chosen page's chunks, best first
+    candidates: list[PageInfo]  # likely procedures, best first (for a clarifying question)
+    intents: dict[str, float]
+    top_similarity: float  # best dense similarity anywhere in the corpus
+    named: list[str] = field(default_factory=list)  # codes the message names, best first
+    unknown_terms: list[str] = field(default_factory=list)  # words no page contains
+
+
+class Engine:
+    """The retrieval engine over one corpus; thread-safe for concurrent chats."""
+
+    def __init__(self, corpus: Corpus, embedder: Embedder) -> None:
+        self.corpus = corpus
+        self.embedder = embedder
+        self._matcher_generation = -1
+        self._matcher = ProcedureMatcher([])
+
+    @property
+    def matcher(self) -> ProcedureMatcher:
+        if self._matcher_generation != self.corpus.generation:
+            self._matcher = ProcedureMatcher(self.corpus.pages.values())
+            self._matcher_generation = self.corpus.generation
+        return self._matcher
+
+    def search(self, question: str, active_code: str | None = None, k: int = 3) -> Retrieval:
+        corpus = self.corpus
+        intents = section_intents(question)
+        if corpus.empty:
+            return Retrieval(None, "none", [], [], intents, 0.0)
+        query = self.matcher.corrected(question)
+        vector = self.embedder.encode_query(query)
+        dense = corpus.dense(vector, CANDIDATE_K)
+        keyword_scores = corpus.keyword.scores(query)
+        pages = self._score_pages(question, dense, keyword_scores)
+        top_similarity = dense[0][1] if dense else 0.0
+
+        code, how, named = self._decide_page(question, active_code, pages, vector)
+        if how == "code" and not any(w >= 0.9 for w in intents.values()):
+            intents = {**intents, s.SUMMARY: CODE_SUMMARY_BOOST}  # "27447?" asks what it is
+        ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
+        candidates = [corpus.pages[p.code] for p in ranked if p.named or not named][:4]
+        unknown = corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS)
+        hits = []
+        if code:
+            # Within a page, its own name words only add noise ("cath" matches "cath lab").
+            aspect = self.matcher.without_name_of(code, question)
+            if aspect != question and aspect.strip():
+                keyword_scores = corpus.keyword.scores(aspect)
+            hits = self._rank_sections(code, vector, keyword_scores, intents)[:k]
+        return Retrieval(code, how, hits, candidates, intents, top_similarity, named, unknown)
+
+    def _score_pages(
+        self, question: str, dense: list[tuple[int, float]], keyword_scores: np.ndarray
+    ) -> dict[str, PageScore]:
+        """Each page's evidence: its name in the message, its best chunk by dense similarity
+        and by keywords. Pages with no evidence at all are left out."""
+        chunks = self.corpus.chunks
+        best_dense: dict[str, float] = {}
+        for row, similarity in dense:
+            best_dense.setdefault(chunks[row].code, similarity)
+        best_keyword: dict[str, float] = {}
+        top_keyword = float(keyword_scores.max()) if len(keyword_scores) else 0.0
+        if top_keyword > 0:
+            for row in np.argsort(-keyword_scores)[:CANDIDATE_K]:
+                if keyword_scores[row] > 0:
+                    code = chunks[row].code
+                    best_keyword.setdefault(code, float(keyword_scores[row]) / top_keyword)
+        mentions = {m.code: m for m in self.matcher.mentions(question)}
+        pages = {}
+        for code in {*best_dense, *best_keyword, *mentions}:
+            mention = mentions.get(code)
+            share = mention.score if mention else 0.0
+            similarity = best_dense.get(code, 0.0)
+            score = share + W_PAGE_DENSE * similarity + W_PAGE_KEYWORD * best_keyword.get(code, 0.0)
+            named = bool(
+                mention
+                and mention.specific
+                and share >= MENTION_MIN
+                and similarity >= NAMED_MIN_SIMILARITY
+            )
+            pages[code] = PageScore(code, score, named, similarity, best_keyword.get(code, 0.0))
+        return pages
+
+    def _decide_page(
+        self,
+        question: str,
+        active_code: str | None,
+        pages: dict[str, PageScore],
+        vector: np.ndarray,
+    ) -> tuple[str | None, str, list[str]]:
+        codes = [c for c in find_codes(question) if c in self.corpus.pages]
+        if codes:
+            return codes[0], "code", codes
+        ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
+        named = [p.code for p in ranked if p.named]
+        best = ranked[0] if ranked else None
+        if active_code in self.corpus.pages:
+            if best is None or best.code == active_code:
+                return active_code, "active", named
+            # A follow-up keeps its procedure unless the message clearly turns to another one:
+            # a name alone is not enough ("is it done with mesh"), the page must fit better too.
+            active = float(
+                (self.corpus.vectors(self.corpus.rows_by_code[active_code]) @ vector).max()
+            )
+            if best.named and best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY):
+                return best.code, "name", named
+            if best.similarity >= max(active + 3 * FOLLOW_UP_MARGIN, CONFIDENT_SIMILARITY):
+                return best.code, "retrieval", named
+            return active_code, "active", named
+        runner_up = max((p.similarity for p in ranked[1:]), default=0.0)
+        # Close runners-up mean a generic question ("who does the procedure") unless the
+        # message has its own words that the best page contains ("crown", "root canal").
+        specific = any(t not in INTENT_WORDS | GENERIC_TERMS for t in terms(question))
+        clear = (
+            best is not None
+            and best.similarity >= CONFIDENT_SIMILARITY
+            and (best.similarity >= runner_up + CONFIDENT_MARGIN or (specific and best.keyword > 0))
+        )
+        if best and (best.named or clear):
+            return best.code, "name" if best.named else "retrieval", named
+        if named:
+            return named[0], "name", named
+        only = self._only_page_with_all_terms(question)
+        if only:
+            return only, "keyword", named
+        return None, "none", named
+
+    def _only_page_with_all_terms(self, question: str) -> str | None:
+        """A rare term combination found on one page only ("what is dry socket") names it."""
+        rows = self.corpus.keyword.rows_with_all(question, ignore=INTENT_WORDS | GENERIC_TERMS)
+        if rows is None or not len(rows):
+            return None
+        codes = {self.corpus.chunks[row].code for row in rows}
+        return codes.pop() if len(codes) == 1 else None
+
+    def _rank_sections(
+        self,
+        code: str,
+        vector: np.ndarray,
+        keyword_scores: np.ndarray,
+        intents: dict[str, float],
+    ) -> list[Hit]:
+        rows = self.corpus.rows_by_code[code]
+        similarity = self.corpus.vectors(rows) @ vector
+        keyword = keyword_scores[rows]
+        keyword = keyword / keyword.max() if keyword.max() > 0 else keyword
+        hits = []
+        for row, sim, kw in zip(rows, similarity, keyword, strict=True):
+            chunk = self.corpus.chunks[row]
+            boost = intents.get(chunk.canonical_section, 0.0)
+            if chunk.canonical_section == s.SIMILAR and not boost:
+                boost = -3.0  # lists other procedures' names: only when asked for
+            score = W_INTENT * boost + W_DENSE * float(sim) + W_KEYWORD * float(kw)
+            hits.append(Hit(chunk, score, float(sim)))
+        return sorted(hits, key=lambda h: h.score, reverse=True)
+
+
+class HybridRetriever(BaseRetriever):
+    """LangChain face of the engine, for chains and tools that expect a retriever."""
+
+    engine: Any
+    active_code: str | None = None
+    k: int = 3
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        result = self.engine.search(query, self.active_code, self.k)
+        return [
+            Document(
+                page_content=hit.chunk.text,
+                id=hit.chunk.id,
+                metadata={**hit.chunk.metadata(), "score": hit.score},
+            )
+            for hit in result.hits
+        ]

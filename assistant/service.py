@@ -1,0 +1,34 @@
+"""The assistant's shared parts, wired once per process and shared by every conversation."""
+
+from __future__ import annotations
+
+from assistant.answerers import Answerer, make_answerer
+from assistant.conversation import Conversation
+from assistant.corpus import Corpus
+from assistant.embedder import Embedder
+from assistant.prompts import PromptSet, load_prompts
+from assistant.retrieval import Engine
+from assistant.settings import Settings, get_settings
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+        prompts: PromptSet | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.embedder = embedder or Embedder.from_settings(self.settings)
+        self.corpus = Corpus(self.settings)
+        self.engine = Engine(self.corpus, self.embedder)
+        self.prompts = prompts or load_prompts(self.settings.prompts_dir)
+        self.answerer: Answerer = make_answerer(self.settings, self.prompts)
+
+    def new_conversation(self) -> Conversation:
+        self.corpus.refresh()
+        return Conversation(self)
+
+    def warm_up(self) -> None:
+        """Load the model and touch the store so the first patient does not wait for it."""
+        self.embedder.encode_query("warm up")
