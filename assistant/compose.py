@@ -14,6 +14,8 @@ from assistant.retrieval import Hit
 from assistant.text import terms
 
 MAX_ITEMS = 5
+MAX_SECOND_ITEMS = 3
+SECOND_SECTION_MARGIN = 0.1
 MAX_WORDS = 110
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 _NUMBERS = re.compile(r"\d")
@@ -83,9 +85,17 @@ def to_source(hit: Hit) -> Source:
 
 
 def compose(question: str, hits: list[Hit]) -> str:
-    """Lead-in naming the procedure, code and section, then the chosen items, cited [1]."""
+    """Lead-in naming the procedure, code and section, then the chosen items, cited [1].
+
+    When the next section scored almost as well (the question sits between two sections, as
+    "can i eat after" between preparation and recovery), its items follow, cited [2].
+    """
     best = hits[0].chunk
     items = select_items(best.text, question, best.canonical_section)
     lead = f"**{best.title}** ({best.code_system} {best.code}) — {best.section}:"
-    body = "\n".join(items)
-    return f"{lead}\n\n{body} [1]"
+    text = f"{lead}\n\n{chr(10).join(items)} [1]"
+    if len(hits) > 1 and hits[1].score >= hits[0].score - SECOND_SECTION_MARGIN:
+        second = hits[1].chunk
+        more = select_items(second.text, question, second.canonical_section)[:MAX_SECOND_ITEMS]
+        text += f"\n\n**{second.section}:**\n\n{chr(10).join(more)} [2]"
+    return text

@@ -136,6 +136,7 @@ class Conversation:
         ):
             return Outcome.OUT_OF_SCOPE
         unnamed = retrieval.how == "active" and not retrieval.named
-        if unnamed and not retrieval.intents and best.similarity < FOLLOW_UP_SIMILARITY:
+        off_topic = retrieval.unknown_terms and best.similarity < FOLLOW_UP_SIMILARITY
+        if unnamed and not retrieval.intents and off_topic:
             return Outcome.OUT_OF_SCOPE
         return Outcome.ANSWER

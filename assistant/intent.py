@@ -18,6 +18,12 @@ STRONG, CUE = 1.0, 0.4
 # phrasings that name what is asked ("what could go wrong"); CUE patterns are words that only
 # lean towards a section ("infection", "hospital").
 _RULES: tuple[tuple[str, str, float], ...] = (
+    # "how long does the relief last" asks about benefits, "how long do tubes stay in" about
+    # recovery, "the usual reasons people get one" about indications.
+    (r"\bhow long (does|do|will|did|would) .*\blasts?\b", s.BENEFITS, STRONG),
+    (r"\bhow long (does|do|will|did|would) .*\bstay in\b", s.RECOVERY, STRONG),
+    (r"\breasons? (for|to|why|people|ppl|someone|somebody|you)\b", s.INDICATIONS, STRONG),
+    (r"\breasons?\b", s.PURPOSE, CUE),
     # Recovery before duration: "how long until i can drive" asks about recovery.
     (
         r"\b(recover\w*|heal\w*|downtime|time off|back to (normal|work|school|the gym)|"
@@ -34,7 +40,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         CUE,
     ),
     (
-        r"\bhow (long|much time)\b(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off)\b)",
+        r"\bhow (long|much time)\b"
+        r"(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off|last|lasts|stay in)\b)",
         s.DURATION,
         STRONG,
     ),
@@ -99,7 +106,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (
         r"\b(why (would|do|does|is|should|did|might)|purpose|what (is it|its|is this) for|"
         r"what does (it|this|that) (do|treat|fix|check|show|test|look for|measure|help)|"
-        r"reason|goal|point of|used for|needed for)\b|\bfor\W*$",
+        r"goal|point of|used for|needed for)\b|\bfor\W*$",
         s.PURPOSE,
         STRONG,
     ),

@@ -77,8 +77,11 @@ class ProcedureMatcher:
             return term
         if len(term) >= 4:
             longer = [t for t in self._vocab if t.startswith(term)]
+            shorter = [t for t in self._vocab if len(t) >= 3 and term.startswith(t)]
             if len(longer) == 1:
-                return longer[0]
+                return longer[0]  # "cath" for "catheterization"
+            if len(shorter) == 1 and len(term) - len(shorter[0]) <= 4:
+                return shorter[0]  # "eyeball" for "eye"
         if len(term) >= 5:
             close = difflib.get_close_matches(term, self._vocab, n=1, cutoff=0.84)
             if close:

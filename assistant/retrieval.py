@@ -155,23 +155,28 @@ class Engine:
         ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
         named = [p.code for p in ranked if p.named]
         best = ranked[0] if ranked else None
+        # Words of its own ("crown", "root canal") let a message point at a page by content;
+        # "when can i drive" fits every page's recovery section equally.
+        specific = any(t not in INTENT_WORDS | GENERIC_TERMS for t in terms(question))
         if active_code in self.corpus.pages:
             if best is None or best.code == active_code:
                 return active_code, "active", named
             # A follow-up keeps its procedure unless the message clearly turns to another one:
             # a name alone is not enough ("is it done with mesh"), the page must fit better too.
-            active = float(
-                (self.corpus.vectors(self.corpus.rows_by_code[active_code]) @ vector).max()
-            )
+            rows = self.corpus.rows_by_code[active_code]
+            active = float((self.corpus.vectors(rows) @ vector).max())
             if best.named and best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY):
                 return best.code, "name", named
-            if best.similarity >= max(active + 3 * FOLLOW_UP_MARGIN, CONFIDENT_SIMILARITY):
+            if (
+                specific
+                and best.keyword > 0
+                and best.similarity >= max(active + 3 * FOLLOW_UP_MARGIN, CONFIDENT_SIMILARITY)
+            ):
                 return best.code, "retrieval", named
             return active_code, "active", named
         runner_up = max((p.similarity for p in ranked[1:]), default=0.0)
         # Close runners-up mean a generic question ("who does the procedure") unless the
-        # message has its own words that the best page contains ("crown", "root canal").
-        specific = any(t not in INTENT_WORDS | GENERIC_TERMS for t in terms(question))
+        # message has its own words that the best page contains.
         clear = (
             best is not None
             and best.similarity >= CONFIDENT_SIMILARITY
