@@ -9,6 +9,7 @@ to the extractive answer, which is grounded by construction and needs no server.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -24,6 +25,15 @@ if TYPE_CHECKING:
     from assistant.conversation import ConversationState
 
 log = logging.getLogger(__name__)
+
+_DELIMITER = re.compile(r"</?\s*(question|excerpts)\s*>", re.IGNORECASE)
+
+
+def as_data(text: str) -> str:
+    """Text from a patient or a page can never close the prompt's <question>/<excerpts>
+    blocks and pose as instructions: the delimiter tags are taken out of it."""
+    return _DELIMITER.sub(" ", text)
+
 
 HISTORY_TURNS = 3  # enough to resolve "it" or "that", short enough to keep the rewrite cheap
 PROVIDERS = ("openai", "ollama")
@@ -122,8 +132,8 @@ class GenerativeAnswerer:
         if state.history:
             question = self._standalone(model, question, state.history)
         answer = self.prompts["answer"].format(
-            question=question,
-            context=format_context(retrieval.hits),
+            question=as_data(question),
+            context=as_data(format_context(retrieval.hits)),
             procedure=retrieval.hits[0].chunk.title if retrieval.hits else "unknown",
         )
         messages = [SystemMessage(self.prompts["system"].format()), HumanMessage(answer)]

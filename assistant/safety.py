@@ -553,7 +553,9 @@ _ADVICE = (
         _words(
             r"should (?:i|he|she|we|my \w+) (?:\w+ )?(?:stop|start|quit|keep|continue|skip"
             r"|restart|resume|hold|increase|decrease|lower|raise|change|adjust|switch|go off"
-            rf"|come off|take|use|give|try)(?: \w+){{0,3}}? {_MED}",
+            rf"|come off|take|use|give|try)(?: \w+){{0,3}}? {_MED}"
+            # "...before my knee replacement" asks for the page's preparation advice.
+            r"(?!.*\b(?:before|prior to|ahead of|the day of|morning of)\b)",
         ),
     ),
     _Rule(

@@ -160,6 +160,7 @@ MEDICAL_ADVICE = [
 
 NOT_MEDICAL_ADVICE = [
     "will i need to stop blood thinners before the procedure?",
+    "when should i stop ibuprofen before my knee replacement",
     "what medications are used during the procedure",
     "do they give you medicine for pain after?",
     "what is a methylprednisolone injection",
