@@ -10,6 +10,8 @@ chunks that were written but never committed.
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -70,6 +72,13 @@ class SyncReport:
             "embedded": self.texts_embedded,
             "rebuilt": self.rebuilt,
         }
+
+
+def fault_point(name: str) -> None:
+    """Crash here when the crash-safety tests ask for it (PROCEDURE_ASSISTANT_FAULT_AT=name),
+    so every step between two writes is proven to leave a usable index behind."""
+    if os.environ.get("PROCEDURE_ASSISTANT_FAULT_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def source_name(path: Path) -> str:
@@ -191,7 +200,9 @@ def _sync_locked(
     before = embedder.texts_embedded
     vectors = embedder.encode([c.context_text for c in to_embed], progress=progress)
     report.texts_embedded = embedder.texts_embedded - before
+    fault_point("before_upsert")
     store.upsert(manifest.collection, to_embed, vectors)
+    fault_point("after_upsert")
 
     changed = set(fresh) | set(removed)
     stale_ids = [cid for src in changed if src in old.pages for cid in old.pages[src].chunk_ids]
@@ -205,10 +216,12 @@ def _sync_locked(
 
     manifest.generation = old.generation + 1
     store.write_generation(manifest.generation, records)
+    fault_point("after_generation")
     manifest.updated_at = datetime.now(UTC).isoformat(timespec="seconds")
     report.seconds = time.perf_counter() - started
     manifest.last_report = report.to_json()
     store.commit_manifest(manifest)  # the commit point
+    fault_point("after_commit")
 
     if old.collection and old.collection != manifest.collection:
         store.drop_collection(old.collection)

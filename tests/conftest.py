@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from sample_pages import page_text
 
 from assistant.embedder import Embedder
 from assistant.settings import Settings
@@ -22,37 +23,6 @@ def embedder() -> Embedder:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(store_dir=tmp_path / "store", content_dir=tmp_path / "pages")
-
-
-def page_text(title: str, duration: str = "about 30 minutes", extra: str = "") -> str:
-    """A small page in the seed format."""
-    return f"""Search all medical codes
-
-{title}
-
-CPT4 code
-
-Name of the Procedure:
-
-{title}
-
-Summary
-
-{title} is a procedure described here for testing. {extra}
-
-Preparation
-
-  • Do not eat for 6 hours before.
-  • Bring a list of your medicines.
-
-Duration
-
-The procedure takes {duration}.
-
-Recovery
-
-Most people return to work the next day.
-"""
 
 
 @pytest.fixture
