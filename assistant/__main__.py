@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +53,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         overrides["chroma_url"] = args.chroma_url
     if args.prompts:
         overrides["prompts_dir"] = args.prompts
-    return get_settings().model_copy(update=overrides)
+    return Settings(**overrides)
 
 
 def run_ask(args: argparse.Namespace, assistant: Any) -> int:

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +36,7 @@ def settings_for(args: argparse.Namespace) -> Settings:
         overrides["store_dir"] = args.store
     if args.chroma_url:
         overrides["chroma_url"] = args.chroma_url
-    return get_settings().model_copy(update=overrides)
+    return Settings(**overrides)
 
 
 def print_summary(report: dict) -> None:

@@ -107,15 +107,14 @@ def test_langchain_retriever_returns_documents_with_scores(assistant):
     assert docs[0].metadata["score"] >= docs[-1].metadata["score"]
 
 
-def test_ask_cli_prints_the_json_contract(sample_settings, capsys):
+def test_ask_cli_prints_the_json_contract(store_args, capsys):
     code = assistant_main(
         [
             "ask",
             "and how long does it take?",
             "--history",
             "what is a lumbar sympathectomy?",
-            "--store",
-            str(sample_settings.store_dir),
+            *store_args,
             "--json",
         ]
     )

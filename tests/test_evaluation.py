@@ -22,7 +22,7 @@ THRESHOLDS = {
 }
 
 
-def test_eval_cli_report_has_the_contract_keys(sample_settings, tmp_path, capsys):
+def test_eval_cli_report_has_the_contract_keys(store_args, tmp_path, capsys):
     questions = tmp_path / "q.jsonl"
     questions.write_text(
         "\n".join(
@@ -43,10 +43,7 @@ def test_eval_cli_report_has_the_contract_keys(sample_settings, tmp_path, capsys
         encoding="utf-8",
     )
     out_file = tmp_path / "report.json"
-    store = str(sample_settings.store_dir)
-    code = assistant_main(
-        ["eval", str(questions), "--store", store, "--json", "--out", str(out_file)]
-    )
+    code = assistant_main(["eval", str(questions), *store_args, "--json", "--out", str(out_file)])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert json.loads(out_file.read_text()) == report
@@ -85,10 +82,8 @@ def test_bad_question_file_names_file_line_and_field(tmp_path, line, message):
     assert f"{path}:2" in str(error.value)
 
 
-def test_golden_set_meets_the_quality_thresholds(sample_settings, capsys):
-    code = assistant_main(
-        ["eval", str(GOLDEN), "--store", str(sample_settings.store_dir), "--json"]
-    )
+def test_golden_set_meets_the_quality_thresholds(store_args, capsys):
+    code = assistant_main(["eval", str(GOLDEN), *store_args, "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert report["n"] >= 120

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import store_flags
 
 from assistant.index import Store
 from ingest.__main__ import main as ingest_main
@@ -119,10 +120,11 @@ def test_two_files_with_the_same_code_reject_the_second(settings, write_page, em
     assert len(report.errors) == 1 and "already used by" in report.errors[0].reason
 
 
-def test_cli_reports_json_and_exits_1_when_a_file_fails(settings, write_page, capsys):
+def test_cli_reports_json_and_exits_1_when_a_file_fails(settings, write_page, capsys, monkeypatch):
     write_page("00632", "Lumbar sympathectomy")
     (settings.content_dir / "notes.pdf").write_bytes(b"%PDF-1.4")
-    code = ingest_main([str(settings.content_dir), "--store", str(settings.store_dir), "--json"])
+    flags = store_flags(settings, monkeypatch)
+    code = ingest_main([str(settings.content_dir), *flags, "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     assert set(report) >= {"pages", "chunks", "errors", "seconds"}
