@@ -40,6 +40,9 @@ _CHAR_MAP = str.maketrans(
     "'''''\"\"\"\"\"   ",
     "\u200b\u00ad\ufeff",
 )
+# Terminal colour codes and other control characters are never content (tabs and newlines are).
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(\S(?:.*?\S)?)\1")
 _HASH_RUN = re.compile(r"#{2,}")
@@ -50,7 +53,8 @@ _SPACES = re.compile(r"\s+")
 def _normalise_chars(text: str) -> str:
     """Make text identical whatever editor or CMS produced it, so matching never trips on it."""
     text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ANSI_ESCAPE.sub("", text))
 
 
 def _clean_inline(text: str) -> str:
@@ -733,11 +737,17 @@ def parse(text: str, source: str) -> ProcedurePage:
     urls = _urls(front, meta, source)
     code, system = _resolve_code(front, meta, urls, header, source)
     title = front.title or header.title or f"{system} {code}"
+    sections = _sections(body, header.preamble)
+    if not sections:
+        raise IngestError(
+            f"{source}: every section is empty; expected text under headings such as "
+            "'Summary' or 'Duration'"
+        )
     return ProcedurePage(
         code=code,
         code_system=system,
         title=title,
-        sections=_sections(body, header.preamble),
+        sections=sections,
         source=source,
         common_names=_unique(header.names + body_names, title),
         url=urls[0] if urls else "",

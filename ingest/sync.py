@@ -27,7 +27,8 @@ from ingest.lock import store_lock
 from ingest.page import IngestError, ProcedurePage
 from ingest.parse import SUPPORTED_SUFFIXES, read_page
 
-PIPELINE_VERSION = "1"  # bump when parse or chunk output changes for the same file bytes
+MAX_PAGE_BYTES = 5 * 2**20  # real pages are a few kB; anything this big is not one page
+PIPELINE_VERSION = "2"  # bump when parse or chunk output changes for the same file bytes
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,18 @@ def _read_files(
         source = source_name(path)
         previous = old.pages.get(source)
         try:
+            size = path.stat().st_size
+            if size > MAX_PAGE_BYTES:
+                report.errors.append(
+                    FileError(
+                        source,
+                        f"file is {size / 2**20:.1f} MB; pages over "
+                        f"{MAX_PAGE_BYTES // 2**20} MB are refused (is it really one page?)",
+                    )
+                )
+                if previous:
+                    kept[source] = previous
+                continue
             data = path.read_bytes()
             page_hash = content_hash(data)
             if previous and previous.hash == page_hash and not rebuild:

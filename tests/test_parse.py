@@ -848,3 +848,8 @@ def test_read_page_decodes_utf8_with_bom_and_utf16(tmp_path: Path) -> None:
         page = read_page(path)
         assert page.title == "Lumbar Sympathectomy"
         assert section(page, "Summary") == "R\u00e9sum\u00e9 of the visit."
+
+
+def test_page_whose_sections_are_all_empty_is_an_error():
+    with pytest.raises(IngestError, match="every section is empty"):
+        parse("# T\n## Summary\n## Duration\n", "10016-empty.md")
