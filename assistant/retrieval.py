@@ -27,7 +27,7 @@ from assistant.text import terms
 RRF_K = 60
 CANDIDATE_K = 30  # chunks taken from each of dense and keyword search before fusion
 MENTION_MIN = 0.5  # share of a message's title words a page must hold to count as named
-NAMED_MIN_SIMILARITY = 0.3  # a name match on an unrelated question ("super bowl") is chance
+NAMED_MIN_SIMILARITY = 0.2  # a name match on an unrelated question ("super bowl") is chance
 CONFIDENT_SIMILARITY = 0.55  # a chunk this similar identifies the procedure without its name
 CONFIDENT_MARGIN = 0.05  # ... if no other page comes as close (generic questions fit many)
 SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it this well
