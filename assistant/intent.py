@@ -80,7 +80,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(harm\w*|bad things|problems?|infection|bleed\w*|allerg\w*|damage|tear)\b", s.RISKS, CUE),
     (
         r"\b(alternatives?|other (options?|ways?|choices?|treatments?)|instead|something else|"
-        r"without (surgery|an? |the )|do i have to|skip|avoid (the|this|it)|what else)\b",
+        r"without (surgery|an? |the )|skip|avoid (the|this|it)|what else)\b",
         s.ALTERNATIVES,
         STRONG,
     ),
