@@ -39,6 +39,7 @@ class Corpus:
         self._load()
 
     def _load(self) -> None:
+        self._stamp = self._manifest_stamp()
         manifest = self.store.load_manifest()
         chunks = self.store.load_records(manifest.generation)
         self.manifest: Manifest = manifest
@@ -66,14 +67,23 @@ class Corpus:
         )
         self._vectors: dict[str, np.ndarray] = {}
 
+    def _manifest_stamp(self) -> int:
+        path = self.store.manifest_path
+        return path.stat().st_mtime_ns if path.exists() else 0
+
     def refresh(self) -> bool:
-        """Pick up a newer committed generation (after a staff ingest); True when reloaded."""
-        current = self.store.load_manifest().generation if self.store.manifest_path.exists() else 0
-        if current == self.generation:
+        """Pick up a newer committed generation (after a staff ingest); True when reloaded.
+
+        Cheap when nothing changed (one stat), so it can run at every new conversation."""
+        stamp = self._manifest_stamp()
+        if stamp == self._stamp:
             return False
         with self._lock:
-            if current != self.generation:
-                self._load()
+            manifest = self.store.load_manifest()
+            if manifest.generation == self.generation:
+                self.manifest, self._stamp = manifest, stamp  # a no-change run's new report
+                return False
+            self._load()
         return True
 
     @property

@@ -124,3 +124,20 @@ def test_ask_cli_prints_the_json_contract(store_args, capsys):
     assert out["outcome"] == "answer"
     assert set(out["sources"][0]) >= {"code", "code_system", "title", "section", "source", "score"}
     assert (out["sources"][0]["code"], out["sources"][0]["section"]) == ("00632", "Duration")
+
+
+def test_assistant_picks_up_a_new_ingest_without_restart(settings, write_page, embedder):
+    from assistant.service import Assistant
+    from ingest.sync import sync
+
+    write_page("00632", "Lumbar sympathectomy", duration="about 90 minutes")
+    sync([settings.content_dir], settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
+    assert (
+        "90 minutes" in assistant.new_conversation().ask("how long is a lumbar sympathectomy").text
+    )
+    write_page("00632", "Lumbar sympathectomy", duration="about 75 minutes")
+    sync([settings.content_dir], settings, embedder)
+    assert (
+        "75 minutes" in assistant.new_conversation().ask("how long is a lumbar sympathectomy").text
+    )
