@@ -7,6 +7,7 @@ the question. Each chat owns its own state; the engine, model and prompts are sh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 MAX_MESSAGE_CHARS = 2000
 OUT_OF_SCOPE_SIMILARITY = 0.30  # below this nothing in the pages is about the question
 FOLLOW_UP_SIMILARITY = 0.15  # an unnamed question this far from the active page is off-topic
+_MARKUP = re.compile(r"<[^>]{0,200}>")  # pasted tags are not words of the question
 _COST_TERMS = frozenset(
     terms(
         "cost costs price prices insurance insured covered coverage medicare medicaid copay "
@@ -94,7 +96,7 @@ class Conversation:
             yield self._fixed("no_content", Outcome.OUT_OF_SCOPE, notice)
             return
 
-        retrieval = self.assistant.engine.search(text, self.state.active_code)
+        retrieval = self.assistant.engine.search(_MARKUP.sub(" ", text), self.state.active_code)
         outcome = self._judge(text, retrieval, screening.concern)
         if outcome is Outcome.CLARIFY:
             if retrieval.candidates and (retrieval.named or retrieval.top_similarity >= 0.4):

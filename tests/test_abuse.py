@@ -100,3 +100,11 @@ def test_lock_of_a_killed_ingest_is_not_stale(tmp_path, write_page, embedder):
     holder.join()
     assert (settings.store_dir / "ingest.lock").exists()  # the file stays, the lock does not
     assert sync([settings.content_dir], settings, embedder).pages_added == 1
+
+
+def test_pasted_markup_does_not_hide_the_question(assistant):
+    answer = assistant.new_conversation().ask(
+        "<img src=x onerror=alert(1)> how long is a colonoscopy"
+    )
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.sources[0].code in {"45378", "G0121"}
