@@ -66,6 +66,7 @@ class Corpus:
             [c.context_text for c in chunks],
         )
         self._vectors: dict[str, np.ndarray] = {}
+        self._collection = None
 
     def _manifest_stamp(self) -> int:
         path = self.store.manifest_path

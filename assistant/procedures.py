@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -25,6 +27,8 @@ GENERIC_TERMS = (
     )
     | _KEPT_STOPWORDS
 )
+CLOSE_CUTOFF = 0.84  # "colonscopy" -> "colonoscopy", not "biopsy" -> "biopsies" noise
+MAX_GUESSES = 50_000  # bounds the memo against floods of made-up words
 _CODE = re.compile(r"(?<![a-z0-9])(\d{5}|\d{4}[ftu]|[a-v]\d{4})(?![a-z0-9])")
 
 
@@ -69,21 +73,45 @@ class ProcedureMatcher:
             for t, codes in pages_with.items()
         }
         self._vocab = sorted(self._idf)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self._vocab:
+            self._by_length[len(word)].append(word)
+        self._guesses: dict[str, str | None] = {}
 
     def _name_term(self, term: str) -> str | None:
         """The name word a message word stands for: itself, a unique abbreviation ("cath"),
-        or the closest spelling ("colonscopy")."""
+        or the closest spelling ("colonscopy"). Memoised: the vocabulary is fixed for the
+        matcher's life and the same words come back in every message."""
         if term in self._idf:
             return term
+        if term not in self._guesses:
+            if len(self._guesses) > MAX_GUESSES:
+                self._guesses.clear()
+            self._guesses[term] = self._guess(term)
+        return self._guesses[term]
+
+    def _guess(self, term: str) -> str | None:
         if len(term) >= 4:
-            longer = [t for t in self._vocab if t.startswith(term)]
-            shorter = [t for t in self._vocab if len(t) >= 3 and term.startswith(t)]
+            at = bisect.bisect_left(self._vocab, term)
+            longer = list(
+                itertools.islice(
+                    itertools.takewhile(lambda t: t.startswith(term), self._vocab[at:]), 2
+                )
+            )
+            shorter = [term[:k] for k in range(3, len(term)) if term[:k] in self._idf]
             if len(longer) == 1:
                 return longer[0]  # "cath" for "catheterization"
             if len(shorter) == 1 and len(term) - len(shorter[0]) <= 4:
                 return shorter[0]  # "eyeball" for "eye"
         if len(term) >= 5:
-            close = difflib.get_close_matches(term, self._vocab, n=1, cutoff=0.84)
+            # Only words whose length lets difflib's ratio reach the cutoff at all.
+            candidates = [
+                word
+                for length, group in self._by_length.items()
+                if 2 * min(len(term), length) / (len(term) + length) >= CLOSE_CUTOFF
+                for word in group
+            ]
+            close = difflib.get_close_matches(term, candidates, n=1, cutoff=CLOSE_CUTOFF)
             if close:
                 return close[0]
         return None

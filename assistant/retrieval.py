@@ -122,10 +122,12 @@ class Engine:
         best_keyword: dict[str, float] = {}
         top_keyword = float(keyword_scores.max()) if len(keyword_scores) else 0.0
         if top_keyword > 0:
-            for row in np.argsort(-keyword_scores)[:CANDIDATE_K]:
+            top = min(CANDIDATE_K, len(keyword_scores))
+            for row in np.argpartition(-keyword_scores, top - 1)[:top]:
                 if keyword_scores[row] > 0:
                     code = chunks[row].code
-                    best_keyword.setdefault(code, float(keyword_scores[row]) / top_keyword)
+                    score = float(keyword_scores[row]) / top_keyword
+                    best_keyword[code] = max(best_keyword.get(code, 0.0), score)
         mentions = {m.code: m for m in self.matcher.mentions(question)}
         pages = {}
         for code in {*best_dense, *best_keyword, *mentions}:
