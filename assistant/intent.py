@@ -29,7 +29,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         r"\b(recover\w*|heal\w*|downtime|time off|back to (normal|work|school|the gym)|"
         r"return(ing)? to (work|normal|activit\w*|school)|off work|bed ?rest|drive|driving|"
         r"how soon can|when can i|when will i be able|how long (until|till|before|til) i|"
-        r"miss(ing)? (school|work|class))\b",
+        r"miss(ing)? (school|work|class)|get(ting)? used to|adjust(ing)? to)\b",
         s.RECOVERY,
         STRONG,
     ),
@@ -41,15 +41,17 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"\bhow (long|much time)\b"
-        r"(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off|last|lasts|stay in)\b)",
+        r"(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off|last|lasts|stay in|used to|"
+        r"adjust\w*)\b)|\bhow (fast|quick|quickly|soon) (do|does|is|are|will)\b",
         s.DURATION,
         STRONG,
     ),
     (r"\b(duration|take long|takes long|minutes?|hours?|quick|length of)\b", s.DURATION, CUE),
     (
-        r"\b(prepare|preparation|prep|get ready|fast|fasting|empty stomach|"
-        r"(eat|drink|food|take)\w* (anything )?before|before (the|my|this|it|i|surgery|procedure|"
-        r"test|scan|exam)|beforehand|ahead of time|bowel prep|night before|day before)\b",
+        r"\b(prepare|preparation|prep|get ready|(?<!how )fast|fasting|empty stomach|"
+        r"(eat|drink|food|take)\w* (anything |the (days?|night) )?before|before (the|my|this|it|i|"
+        r"surgery|procedure|test|scan|exam)|beforehand|ahead of time|bowel prep|"
+        r"(night|days?) before)\b",
         s.PREPARATION,
         STRONG,
     ),
@@ -112,7 +114,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"\b(who (needs|should (get|have)|gets|qualifies|is it for)|candidate|eligible|"
-        r"when (is it|would|do you|should)|do i need|need (one|this|it))\b",
+        r"when (is it|would|do you|should)|do i (really )?need (an?|the|this|it|one)\b|"
+        r"need (one|this|it))\b",
         s.INDICATIONS,
         STRONG,
     ),

@@ -34,7 +34,7 @@ SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it thi
 FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
 W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
 CODE_SUMMARY_BOOST = 5.0
-W_INTENT, W_DENSE, W_KEYWORD = 0.2, 1.0, 0.3
+W_INTENT, W_DENSE, W_KEYWORD = 0.25, 1.0, 0.3
 
 
 @dataclass(frozen=True)

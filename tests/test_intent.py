@@ -1,0 +1,32 @@
+"""Phrasings map to the sections the issue names; boosts only, so one strong pick each here."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import sections as s
+from assistant.intent import STRONG, section_intents
+
+CASES = [
+    ("how long does it take", s.DURATION),
+    ("how fast do results come back", s.DURATION),
+    ("how quickly is the result ready", s.DURATION),
+    ("can i eat before", s.PREPARATION),
+    ("what am i supposed to eat the days before", s.PREPARATION),
+    ("do i need to fast", s.PREPARATION),
+    ("will i be awake", s.EXPERIENCE),
+    ("what could go wrong", s.RISKS),
+    ("when can i drive again", s.RECOVERY),
+    ("how long does it take to get used to the mask", s.RECOVERY),
+    ("what are my other options", s.ALTERNATIVES),
+    ("who does the procedure", s.PERSONNEL),
+    ("where is it done", s.SETTING),
+    ("do i really need a colonoscopy", s.INDICATIONS),
+    ("what are the reasons people get one", s.INDICATIONS),
+]
+
+
+@pytest.mark.parametrize(("question", "section"), CASES)
+def test_phrasing_gets_its_section_as_the_only_strong_pick(question, section):
+    strong = {name for name, weight in section_intents(question).items() if weight >= STRONG}
+    assert strong == {section}
