@@ -29,7 +29,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         r"\b(recover\w*|heal\w*|downtime|time off|back to (normal|work|school|the gym)|"
         r"return(ing)? to (work|normal|activit\w*|school)|off work|bed ?rest|drive|driving|"
         r"how soon can|when can i|when will i be able|how long (until|till|before|til) i|"
-        r"miss(ing)? (school|work|class)|get(ting)? used to|adjust(ing)? to)\b",
+        r"miss(ing)? (school|work|class)|(school|work|class)\b.{0,25}\bmiss|get(ting)? used to|"
+        r"adjust(ing)? to)\b",
         s.RECOVERY,
         STRONG,
     ),

@@ -18,6 +18,7 @@ CASES = [
     ("what could go wrong", s.RISKS),
     ("when can i drive again", s.RECOVERY),
     ("how long does it take to get used to the mask", s.RECOVERY),
+    ("how much school will she miss", s.RECOVERY),
     ("what are my other options", s.ALTERNATIVES),
     ("who does the procedure", s.PERSONNEL),
     ("where is it done", s.SETTING),
