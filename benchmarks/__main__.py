@@ -1,7 +1,7 @@
 """`python -m benchmarks [COMMAND] [--sizes 1000,10000] ...` (`make bench` runs them all).
 
-Commands: corpus, ingest, query, contention, startup, quality, profile, fixes, report, all
-(the default; `profile` and `fixes` are for investigating a missed target).
+Commands: corpus, ingest, query, contention, startup, quality, profile, report, all
+(the default; `profile` is for investigating a missed target).
 Each writes JSON into --results; `report` (run last by `all`) turns every JSON there into
 docs/benchmarks.md and its plots. Run heavy commands niced on a shared machine:
 `nice -n 19 .venv/bin/python -m benchmarks ingest --sizes 1000`.
@@ -27,7 +27,6 @@ COMMANDS = (
     "startup",
     "quality",
     "profile",
-    "fixes",
     "report",
 )
 SYNTHETIC_QUESTIONS = 64
@@ -223,20 +222,6 @@ class Bench:
             )
             print(f"wrote {path}", file=sys.stderr)
 
-    def fixes(self) -> None:
-        from assistant.retrieval import CANDIDATE_K
-        from assistant.service import Assistant
-        from assistant.settings import Settings
-        from benchmarks.fixes import measure
-
-        for size in self.sizes:
-            self._require_store(size)
-            cases = self._query_cases(size)
-            with cpu_clock() as clock:
-                assistant = Assistant(Settings(store_dir=self.store_dir(size)), self.embedder)
-                data = measure(assistant, cases, CANDIDATE_K)
-            self.save(f"fixes-{size}", {"size": size, **data, "bench_cost": clock})
-
     def report(self) -> None:
         from benchmarks.report import write_report
 
@@ -261,7 +246,6 @@ def main(argv: list[str] | None = None) -> int:
         "startup": [bench.startup],
         "quality": [bench.quality],
         "profile": [bench.profile],
-        "fixes": [bench.fixes],
         "report": [bench.report],
         "all": [
             bench.ingest,
