@@ -110,6 +110,10 @@ class Corpus:
                 hits.append((row, 1.0 - float(distance)))
         return hits
 
+    def pages_using(self, term: str) -> set[str]:
+        """Codes of the pages whose text holds a (stemmed) term."""
+        return {self.chunks[row].code for row in self.keyword.rows_with_term(term)}
+
     def vectors(self, rows: list[int]) -> np.ndarray:
         """Stored embeddings of some chunks (cached: a page's chunks are asked for repeatedly)."""
         missing = [self.chunks[r].id for r in rows if self.chunks[r].id not in self._vectors]

@@ -42,6 +42,12 @@ class KeywordIndex:
             return cls.build(ids, texts)
         return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
 
+    def rows_with_term(self, term: str) -> np.ndarray:
+        """Rows whose text holds one (already stemmed) term."""
+        if self._model is None or term not in self._model.vocab_dict:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(np.asarray(self._model.get_scores([term])) > 0)
+
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Content words of the query that no chunk contains (e.g. a procedure we lack)."""
         vocab = self._model.vocab_dict if self._model is not None else {}
@@ -54,10 +60,10 @@ class KeywordIndex:
         query_terms = [t for t in dict.fromkeys(terms(query)) if t not in ignore]
         if not query_terms or any(t not in self._model.vocab_dict for t in query_terms):
             return None
-        mask = np.ones(len(self.ids), dtype=bool)
-        for term in query_terms:
-            mask &= np.asarray(self._model.get_scores([term])) > 0
-        return np.flatnonzero(mask)
+        rows = self.rows_with_term(query_terms[0])
+        for term in query_terms[1:]:
+            rows = np.intersect1d(rows, self.rows_with_term(term), assume_unique=True)
+        return rows
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no query term is in the vocabulary)."""

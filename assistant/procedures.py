@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from assistant.corpus import PageInfo
@@ -29,6 +29,8 @@ GENERIC_TERMS = (
 )
 CLOSE_CUTOFF = 0.84  # "colonscopy" -> "colonoscopy", not "biopsy" -> "biopsies" noise
 MAX_GUESSES = 50_000  # bounds the memo against floods of made-up words
+ABBREVIATION_SHARE = 0.5  # of the pages using a word whose names hold what it abbreviates
+_INFLECTION = re.compile(r"e?s|e?d|ing|e?ments?|(iz)?ations?|ions?|al|age|e?rs?")
 _CODE = re.compile(r"(?<![a-z0-9])(\d{5}|\d{4}[ftu]|[a-v]\d{4})(?![a-z0-9])")
 
 
@@ -57,7 +59,13 @@ class ProcedureMatcher:
     """Scores pages by the title and common-name words a message uses, weighted by rarity, so
     'screening colonoscopy' prefers the screening page while 'colonoscopy' fits both."""
 
-    def __init__(self, pages: Iterable[PageInfo]) -> None:
+    def __init__(
+        self, pages: Iterable[PageInfo], pages_using: Callable[[str], set[str]] = lambda t: set()
+    ) -> None:
+        """`pages_using(term)`: codes of the pages whose text holds the term. A word the pages
+        use is a word in its own right, not a typo ("fluid" is not "flu"), and stands for a
+        name word only as another form of it or where it is used ("cath" on the cath page)."""
+        self._pages_using = pages_using
         self._terms_of: dict[str, set[str]] = {}
         pages_with: dict[str, set[str]] = defaultdict(set)
         for page in pages:
@@ -91,13 +99,17 @@ class ProcedureMatcher:
         return self._guesses[term]
 
     def _guess(self, term: str) -> str | None:
+        users = self._pages_using(term) if len(term) >= 4 else set()
+        if users:
+            forms = self._completions(term, 2)
+            if len(forms) != 1:
+                return None
+            (form,) = forms
+            inflected = _INFLECTION.fullmatch(form[len(term) :])
+            local = len(users & self._pages_with[form]) >= ABBREVIATION_SHARE * len(users)
+            return form if inflected or local else None  # "need" is not "needle"
         if len(term) >= 4:
-            at = bisect.bisect_left(self._vocab, term)
-            longer = list(
-                itertools.islice(
-                    itertools.takewhile(lambda t: t.startswith(term), self._vocab[at:]), 2
-                )
-            )
+            longer = self._completions(term, 2)
             shorter = [term[:k] for k in range(3, len(term)) if term[:k] in self._idf]
             if len(longer) == 1:
                 return longer[0]  # "cath" for "catheterization"
@@ -115,6 +127,12 @@ class ProcedureMatcher:
             if close:
                 return close[0]
         return None
+
+    def _completions(self, term: str, limit: int) -> list[str]:
+        """Up to `limit` name words that start with `term` and are longer."""
+        at = bisect.bisect_right(self._vocab, term)
+        following = itertools.takewhile(lambda t: t.startswith(term), self._vocab[at:])
+        return list(itertools.islice(following, limit))
 
     def _query_terms(self, text: str) -> list[str]:
         found = (self._name_term(term) for term in name_terms(text))

@@ -79,7 +79,7 @@ class Engine:
     @property
     def matcher(self) -> ProcedureMatcher:
         if self._matcher_generation != self.corpus.generation:
-            self._matcher = ProcedureMatcher(self.corpus.pages.values())
+            self._matcher = ProcedureMatcher(self.corpus.pages.values(), self.corpus.pages_using)
             self._matcher_generation = self.corpus.generation
         return self._matcher
 

@@ -1,0 +1,50 @@
+"""Which procedure a message names: typos and abbreviations count, ordinary words do not."""
+
+from __future__ import annotations
+
+from assistant.corpus import PageInfo
+from assistant.procedures import ProcedureMatcher, find_codes, name_terms
+from assistant.text import terms
+
+PAGES = [
+    PageInfo("G0008", "HCPCS", "Flu Shot Administration", ("flu vaccine",), "g.txt"),
+    PageInfo("20610", "CPT4", "Joint Aspiration of a Major Joint", ("joint drainage",), "a.txt"),
+    PageInfo("27447", "CPT4", "Total Knee Replacement", (), "k.txt"),
+    PageInfo("45378", "CPT4", "Colonoscopy, diagnostic", (), "c.txt"),
+    PageInfo("93458", "CPT4", "Left Heart Catheterization", (), "h.txt"),
+    PageInfo("19083", "CPT4", "Breast Biopsy with Needle Guidance", (), "b.txt"),
+]
+# Which pages' text uses a word, as the keyword index answers it.
+TEXTS = {
+    "G0008": "a short wait; you may need a plaster",
+    "20610": "we drain fluid from the joint; you may need ice",
+    "27447": "replacing the joint; you may need a walker",
+    "93458": "the heart cath lab; you may need to lie flat",
+}
+
+
+def pages_using(term: str) -> set[str]:
+    return {code for code, text in TEXTS.items() if term in terms(text)}
+
+
+def named(matcher: ProcedureMatcher, message: str) -> list[str]:
+    return [m.code for m in matcher.mentions(message)]
+
+
+def test_typos_and_abbreviations_name_their_page() -> None:
+    matcher = ProcedureMatcher(PAGES, pages_using)
+    assert named(matcher, "colonscopy prep")[:1] == ["45378"]
+    assert named(matcher, "cath recovery")[:1] == ["93458"]  # the cath page says "cath"
+    assert "colonoscopy" in matcher.corrected("how long is a colonscopy")
+
+
+def test_words_of_the_pages_text_are_not_read_as_other_names() -> None:
+    matcher = ProcedureMatcher(PAGES, pages_using)
+    assert named(matcher, "draining fluid from my knee")[:1] == ["20610"]  # fluid is not flu
+    assert "19083" not in named(matcher, "mammograms needing more tests")  # not needle
+    assert named(matcher, "replacing my knee")[:1] == ["27447"]  # another form of the name
+
+
+def test_codes_and_name_terms() -> None:
+    assert find_codes("what is cpt 45378? and g0008") == ["45378", "G0008"]
+    assert "without" in name_terms("MRI without contrast")
