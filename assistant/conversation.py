@@ -36,6 +36,7 @@ _COST_TERMS = frozenset(
 @dataclass
 class ConversationState:
     active_code: str | None = None
+    aspect: dict[str, float] = field(default_factory=dict)  # what the last question asked
     history: list[tuple[str, str]] = field(default_factory=list)  # (patient, assistant)
 
 
@@ -96,7 +97,10 @@ class Conversation:
             yield self._fixed("no_content", Outcome.OUT_OF_SCOPE, notice)
             return
 
-        retrieval = self.assistant.engine.search(_MARKUP.sub(" ", text), self.state.active_code)
+        retrieval = self.assistant.engine.search(
+            _MARKUP.sub(" ", text), self.state.active_code, previous_aspect=self.state.aspect
+        )
+        self.state.aspect = retrieval.aspect
         outcome = self._judge(text, retrieval, screening.concern)
         if outcome is Outcome.CLARIFY:
             if retrieval.candidates and (retrieval.named or retrieval.top_similarity >= 0.4):

@@ -22,7 +22,7 @@ from assistant.embedder import Embedder
 from assistant.index import Chunk
 from assistant.intent import INTENT_WORDS, section_intents
 from assistant.procedures import GENERIC_TERMS, ProcedureMatcher, find_codes
-from assistant.text import terms
+from assistant.text import terms, words
 
 RRF_K = 60
 CANDIDATE_K = 30  # chunks taken from each of dense and keyword search before fusion
@@ -34,6 +34,7 @@ SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it thi
 FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
 W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
 CODE_SUMMARY_BOOST = 5.0
+ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the last aspect
 W_INTENT, W_DENSE, W_KEYWORD = 0.25, 1.0, 0.3
 
 
@@ -61,10 +62,11 @@ class Retrieval:
     how: str  # "code", "name", "active", "retrieval" or "none"
     hits: list[Hit]  # the chosen page's chunks, best first
     candidates: list[PageInfo]  # likely procedures, best first (for a clarifying question)
-    intents: dict[str, float]
+    intents: dict[str, float]  # the sections the message's own phrasing asks for
     top_similarity: float  # best dense similarity anywhere in the corpus
     named: list[str] = field(default_factory=list)  # codes the message names, best first
     unknown_terms: list[str] = field(default_factory=list)  # words no page contains
+    aspect: dict[str, float] = field(default_factory=dict)  # the intents that ranked sections
 
 
 class Engine:
@@ -83,9 +85,21 @@ class Engine:
             self._matcher_generation = self.corpus.generation
         return self._matcher
 
-    def search(self, question: str, active_code: str | None = None, k: int = 3) -> Retrieval:
+    def search(
+        self,
+        question: str,
+        active_code: str | None = None,
+        k: int = 3,
+        previous_aspect: dict[str, float] | None = None,
+    ) -> Retrieval:
+        """`previous_aspect`: what the chat's last question asked about, kept by a short
+        message that asks nothing of its own ("how long does a colonoscopy take" ... "and an
+        upper endoscopy?")."""
         corpus = self.corpus
         intents = section_intents(question)
+        aspect = intents
+        if not intents and previous_aspect and len(words(question)) <= ELLIPSIS_MAX_WORDS:
+            aspect = previous_aspect
         if corpus.empty:
             return Retrieval(None, "none", [], [], intents, 0.0)
         query = self.matcher.corrected(question)
@@ -96,19 +110,22 @@ class Engine:
         top_similarity = dense[0][1] if dense else 0.0
 
         code, how, named = self._decide_page(question, active_code, pages, vector)
+        ranking = aspect
         if how == "code" and not any(w >= 0.9 for w in intents.values()):
-            intents = {**intents, s.SUMMARY: CODE_SUMMARY_BOOST}  # "27447?" asks what it is
+            ranking = {**intents, s.SUMMARY: CODE_SUMMARY_BOOST}  # "27447?" asks what it is
         ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
         candidates = [corpus.pages[p.code] for p in ranked if p.named or not named][:4]
         unknown = corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS)
         hits = []
         if code:
             # Within a page, its own name words only add noise ("cath" matches "cath lab").
-            aspect = self.matcher.without_name_of(code, question)
-            if aspect != question and aspect.strip():
-                keyword_scores = corpus.keyword.scores(aspect)
-            hits = self._rank_sections(code, vector, keyword_scores, intents)[:k]
-        return Retrieval(code, how, hits, candidates, intents, top_similarity, named, unknown)
+            unnamed = self.matcher.without_name_of(code, question)
+            if unnamed != question and unnamed.strip():
+                keyword_scores = corpus.keyword.scores(unnamed)
+            hits = self._rank_sections(code, vector, keyword_scores, ranking)[:k]
+        return Retrieval(
+            code, how, hits, candidates, intents, top_similarity, named, unknown, aspect
+        )
 
     def _score_pages(
         self, question: str, dense: list[tuple[int, float]], keyword_scores: np.ndarray

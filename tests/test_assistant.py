@@ -42,6 +42,20 @@ def test_message_naming_another_procedure_switches_to_it(assistant):
     assert chat.state.active_code == "66984"
 
 
+def test_short_follow_up_naming_another_procedure_keeps_the_question(assistant):
+    chat = assistant.new_conversation()
+    chat.ask("how long does a colonoscopy take")
+    answer = chat.ask("and an upper endoscopy?")
+    assert (answer.sources[0].code, answer.sources[0].section) == ("43239", "Duration")
+
+
+def test_answer_to_a_clarifying_question_answers_the_original_question(assistant):
+    chat = assistant.new_conversation()
+    assert chat.ask("how long does it take?").outcome is Outcome.CLARIFY
+    answer = chat.ask("a colonoscopy")
+    assert (answer.sources[0].code, answer.sources[0].section) == ("45378", "Duration")
+
+
 def test_question_needing_a_procedure_gets_a_clarifying_question(assistant):
     answer = assistant.new_conversation().ask("how long does it take?")
     assert answer.outcome is Outcome.CLARIFY
