@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer_types import Answer, Outcome
 from assistant.compose import to_source
+from assistant.courtesy import courtesy
 from assistant.retrieval import Retrieval
 from assistant.safety import Concern, clean_message, screen
 from assistant.text import terms
@@ -92,6 +93,10 @@ class Conversation:
             return
         if screening.concern is Concern.MEDICAL_ADVICE:
             yield self._fixed("decline_advice", Outcome.OUT_OF_SCOPE, notice)
+            return
+        reply = courtesy(text)
+        if reply:
+            yield self._fixed(reply, Outcome.CLARIFY, notice)  # it invites the next question
             return
         if self.assistant.corpus.empty:
             yield self._fixed("no_content", Outcome.OUT_OF_SCOPE, notice)

@@ -38,6 +38,8 @@ REQUIRED_VARIABLES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "disclaimer": (),
         "no_content": (),
         "too_long": ("limit",),
+        "greeting": (),
+        "thanks": (),
     }
 )
 REQUIRED_PROMPTS: tuple[str, ...] = tuple(REQUIRED_VARIABLES)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 
+import pytest
+
 from assistant.__main__ import main as assistant_main
 from assistant.answer_types import Outcome
 from assistant.retrieval import HybridRetriever
@@ -61,6 +63,33 @@ def test_question_needing_a_procedure_gets_a_clarifying_question(assistant):
     assert answer.outcome is Outcome.CLARIFY
     assert not answer.sources
     assert "procedure" in answer.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("message", "prompt"),
+    [
+        ("hi there!", "greeting"),
+        ("Good morning", "greeting"),
+        ("ok thanks!", "thanks"),
+        ("bye", "thanks"),
+    ],
+)
+def test_greetings_and_thanks_get_a_friendly_word_and_keep_the_procedure(
+    assistant, message, prompt
+):
+    chat = assistant.new_conversation()
+    chat.ask("what is a colonoscopy")
+    answer = chat.ask(message)
+    assert answer.outcome is Outcome.CLARIFY and not answer.sources
+    assert answer.text.startswith(assistant.prompts[prompt].format())
+    assert chat.state.active_code == "45378"
+    follow_up = chat.ask("how long does it take?")
+    assert (follow_up.sources[0].code, follow_up.sources[0].section) == ("45378", "Duration")
+
+
+def test_a_question_that_starts_with_a_greeting_is_answered(assistant):
+    answer = assistant.new_conversation().ask("hi, how long does a colonoscopy take?")
+    assert (answer.sources[0].code, answer.sources[0].section) == ("45378", "Duration")
 
 
 def test_emergency_is_urged_to_call_emergency_services(assistant):
