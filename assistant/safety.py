@@ -501,6 +501,27 @@ _ADVICE = (
             r"(?:can|could|will|would) you (?:please )?diagnos\w*",
             r"diagnos(?:e|ing) (?:me|my|him|her|this|what)|(?:give|tell) me (?:a|my) diagnosis",
             r"what (?:condition|disease|illness|infection) do (?:i|you think i) have",
+            r"(?:tell me|let me know|say) (?:if|whether) (?:this|that|it|my) (?:\w+ ){0,4}?"
+            rf"(?:is|looks?(?: like)?|could be|might be) (?:an? )?(?:{_DIAGNOSIS}|cancerous"
+            r"|malignant|benign|infected|serious|normal)",
+        ),
+    ),
+    _Rule(
+        "personal decision",
+        _words(
+            r"what would you do",
+            r"(?:what|which) (?:one )?(?:would|do) you (?:recommend|suggest|choose|pick) for me",
+            r"(?:should|do you think) (?:i|he|she|we|my \w+) (?:get|have|do|go with|choose|pick"
+            r"|try) (?:the |a |an )?(?:\w+ ){1,4}?or (?:keep|just|stay|the|a|an|\w+ing)\b",
+        ),
+    ),
+    _Rule(
+        "personal reading",
+        _words(
+            r"my (?:blood pressure|bp|blood sugar|sugar|glucose|a1c|temperature|temp|heart rate"
+            r"|pulse|oxygen|o2|sats?|inr|potassium|hemoglobin|platelets?)(?: \w+){0,3}? (?:is|was"
+            r"|are|were|of|at|reads?|came back)(?: \w+){0,2}? \d+(?:.{0,80}) (?:safe|ok|okay|fine"
+            r"|normal|too high|too low|still|cancel|postpone|worry|worried|dangerous|bad)\b",
         ),
     ),
     _Rule(

@@ -156,6 +156,11 @@ MEDICAL_ADVICE = [
     ("give me a prescription for painkillers", "prescription"),
     ("what medicine should i take for the pain", "medication choice"),
     ("what can i take for the nausea", "medication choice"),
+    ("can you tell me if this mole on my back is cancer", "diagnosis"),
+    ("should i get the knee replacement or keep doing injections", "personal decision"),
+    ("what would you do in my place", "personal decision"),
+    ("my blood pressure was 150 over 95 today, is it safe to have my surgery", "personal reading"),
+    ("my sugar is 250 this morning, can i still have the colonoscopy", "personal reading"),
 ]
 
 NOT_MEDICAL_ADVICE = [
@@ -174,6 +179,10 @@ NOT_MEDICAL_ADVICE = [
     "is a colonoscopy done to check for cancer",
     "how many days off work should i take",
     "should i take a shower after the procedure",
+    "is it safe to drive after a colonoscopy",
+    "what is a normal a1c",
+    "my a1c was 7 last year, what does the a1c test show",
+    "what are the other options besides a knee replacement",
 ]
 
 COST = [
