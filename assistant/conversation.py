@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 MAX_MESSAGE_CHARS = 2000
 OUT_OF_SCOPE_SIMILARITY = 0.30  # below this nothing in the pages is about the question
 FOLLOW_UP_SIMILARITY = 0.15  # an unnamed question this far from the active page is off-topic
+# Procedure names are built from these endings ("tonsillectomy", "bronchoscopy").
+_PROCEDURE_WORD = re.compile(
+    r"\w{3,}(ectom|otom|ostom|oscop|plast|graph|gram|pex|rrhaph|centes|trips)\w{0,3}$"
+)
 _MARKUP = re.compile(r"<[^>]{0,200}>")  # pasted tags are not words of the question
 _COST_TERMS = frozenset(
     terms(
@@ -131,6 +135,9 @@ class Conversation:
 
     def _judge(self, text: str, retrieval: Retrieval, concern: Concern | None) -> Outcome:
         """Answer, ask which procedure, or refuse: by what retrieval found, not by keywords."""
+        other_procedure = any(_PROCEDURE_WORD.search(t) for t in retrieval.unknown_terms)
+        if other_procedure and retrieval.how != "code":
+            return Outcome.OUT_OF_SCOPE  # "a tonsillectomy": no page even uses the word
         if retrieval.code is None:
             if concern is Concern.COST or retrieval.top_similarity < OUT_OF_SCOPE_SIMILARITY:
                 return Outcome.OUT_OF_SCOPE

@@ -86,7 +86,7 @@ class ProcedureMatcher:
             self._by_length[len(word)].append(word)
         self._guesses: dict[str, str | None] = {}
 
-    def _name_term(self, term: str) -> str | None:
+    def name_term(self, term: str) -> str | None:
         """The name word a message word stands for: itself, a unique abbreviation ("cath"),
         or the closest spelling ("colonscopy"). Memoised: the vocabulary is fixed for the
         matcher's life and the same words come back in every message."""
@@ -135,7 +135,7 @@ class ProcedureMatcher:
         return list(itertools.islice(following, limit))
 
     def _query_terms(self, text: str) -> list[str]:
-        found = (self._name_term(term) for term in name_terms(text))
+        found = (self.name_term(term) for term in name_terms(text))
         return list(dict.fromkeys(t for t in found if t))
 
     def corrected(self, text: str) -> str:
@@ -146,7 +146,7 @@ class ProcedureMatcher:
     def without_name_of(self, code: str, text: str) -> str:
         """The message minus the words of one page's name: what is asked about it."""
         names = self._terms_of.get(code, set())
-        kept = [w for w in words(text) if w in STOPWORDS or self._name_term(stem(w)) not in names]
+        kept = [w for w in words(text) if w in STOPWORDS or self.name_term(stem(w)) not in names]
         return " ".join(kept)
 
     def mentions(self, text: str) -> list[Mention]:

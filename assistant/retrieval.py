@@ -115,7 +115,11 @@ class Engine:
             ranking = {**intents, s.SUMMARY: CODE_SUMMARY_BOOST}  # "27447?" asks what it is
         ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
         candidates = [corpus.pages[p.code] for p in ranked if p.named or not named][:4]
-        unknown = corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS)
+        unknown = [
+            term
+            for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS)
+            if not self.matcher.name_term(term)  # a typo of a name ("colonoscopie") is known
+        ]
         hits = []
         if code:
             # Within a page, its own name words only add noise ("cath" matches "cath lab").

@@ -92,6 +92,26 @@ def test_a_question_that_starts_with_a_greeting_is_answered(assistant):
     assert (answer.sources[0].code, answer.sources[0].section) == ("45378", "Duration")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how long is the recovery after a tonsillectomy",
+        "what are the risks of a bronchoscopy",
+        "is a rhinoplasty painful",
+    ],
+)
+def test_a_procedure_no_page_mentions_is_refused_not_guessed(assistant, message):
+    answer = assistant.new_conversation().ask(message)
+    assert answer.outcome is Outcome.OUT_OF_SCOPE and not answer.sources
+
+
+def test_a_misspelt_procedure_name_is_still_answered(assistant):
+    answer = assistant.new_conversation().ask("what are the risks of a colonoscopie")
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.sources[0].code in {"45378", "G0121"}  # diagnostic or screening colonoscopy
+    assert answer.sources[0].section == "Risks and Complications"
+
+
 def test_emergency_is_urged_to_call_emergency_services(assistant):
     answer = assistant.new_conversation().ask(
         "my husband has chest pain right now and cant breathe"
