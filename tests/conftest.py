@@ -132,3 +132,18 @@ def store_flags(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str
 @pytest.fixture
 def store_args(sample_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return store_flags(sample_settings, monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def web(
+    sample_settings: Settings,
+    embedder: Embedder,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+):
+    """The web app, one per test module (imported here so other tests do not load Gradio)."""
+    from web_app import running_app
+
+    folder = tmp_path_factory.mktemp(request.module.__name__)
+    with running_app(sample_settings, embedder, folder) as app:
+        yield app

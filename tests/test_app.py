@@ -8,41 +8,27 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT_ROOT, SAMPLE_DIR, free_port
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
+from web_app import STAFF_PASSWORD, STAFF_USER, over_http
 
 from assistant.answer_types import Answer, Source
-from assistant.embedder import Embedder
-from assistant.service import Assistant
-from assistant.settings import Settings
 from webui.chat_session import Turn
 from webui.chat_view import source_title
 from webui.config import WebSettings
-from webui.context import AppContext
 from webui.feedback import FeedbackLog, table_row, write_csv
 from webui.jsonl_log import JsonlLog
 from webui.patient_ui import EXAMPLES
 from webui.prompt_lab import LabPair
 from webui.safe_text import literal, page_markdown
-from webui.server import build_app, serve
 from webui.staff_auth import FREE_FAILURES, LoginThrottle, StaffAccessError, StaffGate, StaffSession
 from webui.transcripts import TranscriptLog
 
-# Tests through the server use the sample store in embedded mode only: the app adds nothing
-# Chroma-server-specific, and the session's embedded store is already built.
-over_http = pytest.mark.parametrize("sample_settings", ["embedded"], indirect=True)
-
-STAFF_USER, STAFF_PASSWORD = "staff", "correct horse battery staple"
 FEEDBACK_FIELDS = {
     "id",
     "time",
@@ -53,50 +39,6 @@ FEEDBACK_FIELDS = {
     "sources",
     "prompt_versions",
 }
-
-
-@dataclass(frozen=True)
-class WebApp:
-    url: str
-    context: AppContext
-    folder: Path
-
-    @property
-    def feedback_dir(self) -> Path:
-        return self.context.config.feedback_dir
-
-    def client(self) -> Client:
-        return Client(self.url, verbose=False)
-
-
-@contextmanager
-def running_app(settings: Settings, embedder: Embedder, folder: Path) -> Iterator[WebApp]:
-    """The app on a free port, with its own copy of the prompts (the lab saves versions) and
-    its own feedback folder; staff credentials set as an operator would."""
-    prompts = folder / "prompts"
-    shutil.copytree(PROJECT_ROOT / "prompts", prompts)
-    settings = settings.model_copy(update={"prompts_dir": prompts, "content_dir": SAMPLE_DIR})
-    config = WebSettings(
-        staff_user=STAFF_USER,
-        staff_password=STAFF_PASSWORD,
-        feedback_dir=folder / "feedback",
-        store_transcripts=False,
-    )
-    context = AppContext.create(Assistant(settings, embedder=embedder), config, failure_delay_s=0.0)
-    demo = build_app(context)
-    url = serve(demo, "127.0.0.1", free_port(), block=False)
-    try:
-        yield WebApp(url, context, folder)
-    finally:
-        demo.close()
-
-
-@pytest.fixture(scope="module")
-def web(
-    sample_settings: Settings, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WebApp]:
-    with running_app(sample_settings, embedder, tmp_path_factory.mktemp("web")) as app:
-        yield app
 
 
 def text_of(message: dict[str, Any]) -> str:

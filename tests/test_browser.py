@@ -14,10 +14,7 @@ from typing import Any
 
 import pytest
 from conftest import PROJECT_ROOT
-from test_app import STAFF_PASSWORD, STAFF_USER, WebApp, over_http, running_app
-
-from assistant.embedder import Embedder
-from assistant.settings import Settings
+from web_app import STAFF_PASSWORD, STAFF_USER, WebApp, over_http
 
 pytestmark = pytest.mark.browser
 
@@ -49,14 +46,6 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="module")
-def web(
-    sample_settings: Settings, embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[WebApp]:
-    with running_app(sample_settings, embedder, tmp_path_factory.mktemp("browser")) as app:
-        yield app
 
 
 @pytest.fixture
