@@ -250,16 +250,10 @@ def _read_files(
         try:
             size = path.stat().st_size
             if size > MAX_PAGE_BYTES:
-                report.errors.append(
-                    FileError(
-                        source,
-                        f"file is {size / 2**20:.1f} MB; pages over "
-                        f"{MAX_PAGE_BYTES // 2**20} MB are refused (is it really one page?)",
-                    )
+                raise IngestError(
+                    f"file is {size / 2**20:.1f} MB; pages over "
+                    f"{MAX_PAGE_BYTES // 2**20} MB are refused (is it really one page?)"
                 )
-                if previous:
-                    kept[source] = previous
-                continue
             data = path.read_bytes()
             page_hash = content_hash(data)
             if previous and previous.hash == page_hash and not rebuild:
