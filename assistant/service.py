@@ -25,6 +25,15 @@ class Assistant:
         self.prompts = prompts or load_prompts(self.settings.prompts_dir)
         self.answerer: Answerer = make_answerer(self.settings, self.prompts)
 
+    def reload_prompts(self) -> None:
+        """Take up the latest saved prompt versions (staff saved one in the prompt lab).
+
+        Chats read the prompts and the answerer afresh at every message, so the next message
+        in every open chat uses them; each swap is a single attribute assignment."""
+        prompts = load_prompts(self.settings.prompts_dir)
+        self.answerer = make_answerer(self.settings, prompts)
+        self.prompts = prompts
+
     def new_conversation(self) -> Conversation:
         self.corpus.refresh()
         return Conversation(self)

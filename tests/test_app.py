@@ -231,6 +231,9 @@ def test_signed_in_staff_use_the_tools_and_every_action_is_logged(web):
     note, *_ = client.predict("disclaimer", "Not medical advice.", "", api_name="/save_prompt")
     prompts = web.context.assistant.settings.prompts_dir / "disclaimer"
     assert "v2" in note and sorted(p.name for p in prompts.iterdir()) == ["v1.md", "v2.md"]
+    # The saved version is live at once: the next chat message carries it.
+    reply = last_reply(chat(web.client(), "what is a colonoscopy"))[0]
+    assert text_of(reply).endswith("_Not medical advice._")
 
     client.predict(api_name="/sign_out")
     with pytest.raises(AppError, match="sign in first"):

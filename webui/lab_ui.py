@@ -99,9 +99,10 @@ def build_lab_tab(ctx: AppContext, staff: gr.State) -> Loader:
         except PromptError as error:
             raise gr.Error(str(error)) from None
         ctx.gate.record(user, "save_prompt", f"{name} v{prompt.version}")
+        ctx.assistant.reload_prompts()
         saved = (
             f"Saved **{literal(name)} v{prompt.version}** ({code_span(str(prompt.path))}); "
-            "older versions are kept. The chat uses it after the app restarts."
+            "older versions are kept. The chat uses it from the next message on."
         )
         return (saved, *load_prompt(name, session))
 
