@@ -50,6 +50,10 @@ class Corpus:
         for row, c in enumerate(chunks):
             rows_by_code[c.code].append(row)
         self.rows_by_code = dict(rows_by_code)
+        self._codes = list(self.rows_by_code)
+        self._page_of_row = np.empty(len(chunks), dtype=np.int32)
+        for index, rows in enumerate(self.rows_by_code.values()):
+            self._page_of_row[rows] = index
         self.pages: dict[str, PageInfo] = {
             entry.code: PageInfo(
                 entry.code,
@@ -112,7 +116,8 @@ class Corpus:
 
     def pages_using(self, term: str) -> set[str]:
         """Codes of the pages whose text holds a (stemmed) term."""
-        return {self.chunks[row].code for row in self.keyword.rows_with_term(term)}
+        pages = np.unique(self._page_of_row[self.keyword.rows_with_term(term)])
+        return {self._codes[index] for index in pages}
 
     def vectors(self, rows: list[int]) -> np.ndarray:
         """Stored embeddings of some chunks (cached: a page's chunks are asked for repeatedly)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import bm25s
@@ -42,6 +42,11 @@ class KeywordIndex:
             return cls.build(ids, texts)
         return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
 
+    @property
+    def vocabulary(self) -> Collection[str]:
+        """Every term some chunk holds."""
+        return self._model.vocab_dict.keys() if self._model is not None else frozenset()
+
     def rows_with_term(self, term: str) -> np.ndarray:
         """Rows whose text holds one (already stemmed) term."""
         if self._model is None or term not in self._model.vocab_dict:
@@ -50,7 +55,7 @@ class KeywordIndex:
 
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Content words of the query that no chunk contains (e.g. a procedure we lack)."""
-        vocab = self._model.vocab_dict if self._model is not None else {}
+        vocab = self.vocabulary
         return [t for t in terms(query) if t not in vocab and t not in ignore and not t.isdigit()]
 
     def rows_with_all(self, query: str, ignore: frozenset[str] = frozenset()) -> np.ndarray | None:

@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from assistant.corpus import PageInfo
@@ -60,11 +60,16 @@ class ProcedureMatcher:
     'screening colonoscopy' prefers the screening page while 'colonoscopy' fits both."""
 
     def __init__(
-        self, pages: Iterable[PageInfo], pages_using: Callable[[str], set[str]] = lambda t: set()
+        self,
+        pages: Iterable[PageInfo],
+        known: Collection[str] = (),
+        pages_using: Callable[[str], set[str]] = lambda term: set(),
     ) -> None:
-        """`pages_using(term)`: codes of the pages whose text holds the term. A word the pages
-        use is a word in its own right, not a typo ("fluid" is not "flu"), and stands for a
-        name word only as another form of it or where it is used ("cath" on the cath page)."""
+        """`known`: the terms the pages' text uses; `pages_using(term)`: which pages use one.
+        A word the pages use is a word in its own right, not a typo ("fluid" is not "flu"),
+        and stands for a name word only as another form of it or where the pages using it
+        carry that name ("cath" on the cath page)."""
+        self._known = known
         self._pages_using = pages_using
         self._terms_of: dict[str, set[str]] = {}
         pages_with: dict[str, set[str]] = defaultdict(set)
@@ -99,15 +104,16 @@ class ProcedureMatcher:
         return self._guesses[term]
 
     def _guess(self, term: str) -> str | None:
-        users = self._pages_using(term) if len(term) >= 4 else set()
-        if users:
+        if len(term) >= 4 and term in self._known:
             forms = self._completions(term, 2)
             if len(forms) != 1:
                 return None
             (form,) = forms
-            inflected = _INFLECTION.fullmatch(form[len(term) :])
+            if _INFLECTION.fullmatch(form[len(term) :]):
+                return form
+            users = self._pages_using(term)
             local = len(users & self._pages_with[form]) >= ABBREVIATION_SHARE * len(users)
-            return form if inflected or local else None  # "need" is not "needle"
+            return form if local else None  # "need" is not "needle"
         if len(term) >= 4:
             longer = self._completions(term, 2)
             shorter = [term[:k] for k in range(3, len(term)) if term[:k] in self._idf]

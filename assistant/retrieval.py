@@ -81,7 +81,10 @@ class Engine:
     @property
     def matcher(self) -> ProcedureMatcher:
         if self._matcher_generation != self.corpus.generation:
-            self._matcher = ProcedureMatcher(self.corpus.pages.values(), self.corpus.pages_using)
+            corpus = self.corpus
+            self._matcher = ProcedureMatcher(
+                corpus.pages.values(), corpus.keyword.vocabulary, corpus.pages_using
+            )
             self._matcher_generation = self.corpus.generation
         return self._matcher
 

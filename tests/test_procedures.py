@@ -23,6 +23,9 @@ TEXTS = {
 }
 
 
+KNOWN = {term for text in TEXTS.values() for term in terms(text)}
+
+
 def pages_using(term: str) -> set[str]:
     return {code for code, text in TEXTS.items() if term in terms(text)}
 
@@ -32,14 +35,14 @@ def named(matcher: ProcedureMatcher, message: str) -> list[str]:
 
 
 def test_typos_and_abbreviations_name_their_page() -> None:
-    matcher = ProcedureMatcher(PAGES, pages_using)
+    matcher = ProcedureMatcher(PAGES, KNOWN, pages_using)
     assert named(matcher, "colonscopy prep")[:1] == ["45378"]
     assert named(matcher, "cath recovery")[:1] == ["93458"]  # the cath page says "cath"
     assert "colonoscopy" in matcher.corrected("how long is a colonscopy")
 
 
 def test_words_of_the_pages_text_are_not_read_as_other_names() -> None:
-    matcher = ProcedureMatcher(PAGES, pages_using)
+    matcher = ProcedureMatcher(PAGES, KNOWN, pages_using)
     assert named(matcher, "draining fluid from my knee")[:1] == ["20610"]  # fluid is not flu
     assert "19083" not in named(matcher, "mammograms needing more tests")  # not needle
     assert named(matcher, "replacing my knee")[:1] == ["27447"]  # another form of the name
