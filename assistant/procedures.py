@@ -31,6 +31,7 @@ CLOSE_CUTOFF = 0.84  # "colonscopy" -> "colonoscopy", not "biopsy" -> "biopsies"
 MAX_GUESSES = 50_000  # bounds the memo against floods of made-up words
 ABBREVIATION_SHARE = 0.5  # of the pages using a word whose names hold what it abbreviates
 _INFLECTION = re.compile(r"e?s|e?d|ing|e?ments?|(iz)?ations?|ions?|al|age|e?rs?")
+_AMPERSAND = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]) ?& ?([A-Za-z])(?![A-Za-z0-9])")
 _CODE = re.compile(r"(?<![a-z0-9])(\d{5}|\d{4}[ftu]|[a-v]\d{4})(?![a-z0-9])")
 
 
@@ -40,10 +41,11 @@ def find_codes(text: str) -> list[str]:
 
 
 def name_terms(text: str) -> list[str]:
-    """Terms of a procedure name or a message as the matcher compares them."""
+    """Terms of a procedure name or a message as the matcher compares them; "T&A" and "D&C"
+    stay one word ("ta", "dc")."""
     return [
         stem(w)
-        for w in words(text)
+        for w in words(_AMPERSAND.sub(r"\1\2", text))
         if (w not in STOPWORDS or w in _KEPT_STOPWORDS) and w not in INTENT_WORDS
     ]
 

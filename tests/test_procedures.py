@@ -13,6 +13,7 @@ PAGES = [
     PageInfo("45378", "CPT4", "Colonoscopy, diagnostic", (), "c.txt"),
     PageInfo("93458", "CPT4", "Left Heart Catheterization", (), "h.txt"),
     PageInfo("19083", "CPT4", "Breast Biopsy with Needle Guidance", (), "b.txt"),
+    PageInfo("42820", "CPT4", "Tonsillectomy and adenoidectomy", ("Tonsils out (T&A)",), "t.txt"),
 ]
 # Which pages' text uses a word, as the keyword index answers it.
 TEXTS = {
@@ -39,6 +40,7 @@ def test_typos_and_abbreviations_name_their_page() -> None:
     assert named(matcher, "colonscopy prep")[:1] == ["45378"]
     assert named(matcher, "cath recovery")[:1] == ["93458"]  # the cath page says "cath"
     assert "colonoscopy" in matcher.corrected("how long is a colonscopy")
+    assert named(matcher, "overnight stay after T&A surgery")[:1] == ["42820"]
 
 
 def test_words_of_the_pages_text_are_not_read_as_other_names() -> None:
