@@ -119,6 +119,14 @@ class Corpus:
         pages = np.unique(self._page_of_row[self.keyword.rows_with_term(term)])
         return {self._codes[index] for index in pages}
 
+    def only_page_using(self, term: str, max_rows: int) -> str | None:
+        """The one page whose text holds the term, if it is that rare (cheap for common
+        words: the row count alone rules them out)."""
+        if not 0 < self.keyword.row_count(term) <= max_rows:
+            return None
+        pages = self.pages_using(term)
+        return pages.pop() if len(pages) == 1 else None
+
     def vectors(self, rows: list[int]) -> np.ndarray:
         """Stored embeddings of some chunks (cached: a page's chunks are asked for repeatedly)."""
         missing = [self.chunks[r].id for r in rows if self.chunks[r].id not in self._vectors]

@@ -48,10 +48,20 @@ class KeywordIndex:
         return self._model.vocab_dict.keys() if self._model is not None else frozenset()
 
     def rows_with_term(self, term: str) -> np.ndarray:
-        """Rows whose text holds one (already stemmed) term."""
+        """Rows whose text holds one (already stemmed) term: the term's column of the index."""
         if self._model is None or term not in self._model.vocab_dict:
             return np.empty(0, dtype=np.int64)
-        return np.flatnonzero(np.asarray(self._model.get_scores([term])) > 0)
+        index = self._model.vocab_dict[term]
+        pointers, rows = self._model.scores["indptr"], self._model.scores["indices"]
+        return np.asarray(rows[pointers[index] : pointers[index + 1]], dtype=np.int64)
+
+    def row_count(self, term: str) -> int:
+        """How many rows hold the term, without listing them."""
+        if self._model is None or term not in self._model.vocab_dict:
+            return 0
+        index = self._model.vocab_dict[term]
+        pointers = self._model.scores["indptr"]
+        return int(pointers[index + 1] - pointers[index])
 
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Content words of the query that no chunk contains (e.g. a procedure we lack)."""

@@ -21,7 +21,7 @@ from assistant.corpus import Corpus, PageInfo
 from assistant.embedder import Embedder
 from assistant.index import Chunk
 from assistant.intent import INTENT_WORDS, section_intents
-from assistant.procedures import GENERIC_TERMS, ProcedureMatcher, find_codes
+from assistant.procedures import GENERIC_TERMS, Mention, ProcedureMatcher, find_codes
 from assistant.text import terms, words
 
 RRF_K = 60
@@ -34,6 +34,7 @@ SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it thi
 FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
 W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
 CODE_SUMMARY_BOOST = 5.0
+OWN_WORD_MAX_ROWS = 40  # a word in more chunks than this is not looked up as one page's own
 ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the last aspect
 W_INTENT, W_DENSE, W_KEYWORD = 0.25, 1.0, 0.3
 
@@ -153,10 +154,14 @@ class Engine:
                     score = float(keyword_scores[row]) / top_keyword
                     best_keyword[code] = max(best_keyword.get(code, 0.0), score)
         mentions = {m.code: m for m in self.matcher.mentions(question)}
+        own_words = self._own_words(question)
         pages = {}
-        for code in {*best_dense, *best_keyword, *mentions}:
+        for code in {*best_dense, *best_keyword, *mentions, *own_words}:
             mention = mentions.get(code)
             share = mention.score if mention else 0.0
+            if code in own_words:  # "b12" names its page as well as most of its name would
+                share = max(share, MENTION_MIN)
+                mention = mention or Mention(code, share, True)
             similarity = best_dense.get(code, 0.0)
             score = share + W_PAGE_DENSE * similarity + W_PAGE_KEYWORD * best_keyword.get(code, 0.0)
             named = bool(
@@ -167,6 +172,16 @@ class Engine:
             )
             pages[code] = PageScore(code, score, named, similarity, best_keyword.get(code, 0.0))
         return pages
+
+    def _own_words(self, question: str) -> set[str]:
+        """Pages holding a word of the message that no other page holds ("b12")."""
+        found = set()
+        for term in set(terms(question)) - INTENT_WORDS - GENERIC_TERMS:
+            if not term.isdigit():
+                code = self.corpus.only_page_using(term, OWN_WORD_MAX_ROWS)
+                if code:
+                    found.add(code)
+        return found
 
     def _decide_page(
         self,

@@ -204,3 +204,20 @@ def test_assistant_picks_up_a_new_ingest_without_restart(settings, write_page, e
     assert (
         "75 minutes" in assistant.new_conversation().ask("how long is a lumbar sympathectomy").text
     )
+
+
+def test_a_word_only_one_page_uses_points_to_that_page(settings, write_page, embedder, monkeypatch):
+    """'home' names the strips page and 'shot' two pages; only one page knows b12 shots."""
+    from assistant import retrieval
+    from assistant.service import Assistant
+    from ingest.sync import sync
+
+    write_page("96372", "Injection into a muscle (a shot)", extra="Vitamin B12 shots are one.")
+    write_page("82962", "Home blood glucose test strips", extra="Strips for use at home.")
+    write_page("90686", "Flu shot", extra="The yearly vaccine.")
+    sync([settings.content_dir], settings, embedder)
+    assistant = Assistant(settings, embedder=embedder)
+    question = "can i do my b12 shots at home instead of going in every month"
+    assert assistant.new_conversation().ask(question).sources[0].code == "96372"
+    monkeypatch.setattr(retrieval, "OWN_WORD_MAX_ROWS", 0)  # without it, the name word wins
+    assert assistant.new_conversation().ask(question).sources[0].code == "82962"
