@@ -12,12 +12,13 @@ from assistant.evaluation import EvalFileError, load_cases
 
 GOLDEN = Path(__file__).parent / "golden" / "questions.jsonl"
 
-# Measured on the golden set; the targets are 0.85 / 0.95 / 0.95 / 0.85 / 0.95.
+# The targets, except the two section hits, which are measured floors (0.824 and
+# 0.923 measured; targets 0.85 and 0.95: see README, Known gaps).
 THRESHOLDS = {
-    "section_hit@1": 0.80,
-    "section_hit@3": 0.88,
-    "code_hit@1": 0.93,
-    "must_include_recall": 0.83,
+    "section_hit@1": 0.81,
+    "section_hit@3": 0.91,
+    "code_hit@1": 0.95,
+    "must_include_recall": 0.85,
     "outcome_accuracy": 0.95,
 }
 
