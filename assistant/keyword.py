@@ -47,21 +47,25 @@ class KeywordIndex:
         """Every term some chunk holds."""
         return self._model.vocab_dict.keys() if self._model is not None else frozenset()
 
-    def rows_with_term(self, term: str) -> np.ndarray:
-        """Rows whose text holds one (already stemmed) term: the term's column of the index."""
+    def _span(self, term: str) -> tuple[int, int]:
+        """Where the rows holding an (already stemmed) term sit in the index's term column."""
         if self._model is None or term not in self._model.vocab_dict:
-            return np.empty(0, dtype=np.int64)
+            return 0, 0
         index = self._model.vocab_dict[term]
-        pointers, rows = self._model.scores["indptr"], self._model.scores["indices"]
-        return np.asarray(rows[pointers[index] : pointers[index + 1]], dtype=np.int64)
+        pointers = self._model.scores["indptr"]
+        return int(pointers[index]), int(pointers[index + 1])
+
+    def rows_with_term(self, term: str) -> np.ndarray:
+        """Rows whose text holds the term."""
+        start, end = self._span(term)
+        if start == end:
+            return np.empty(0, dtype=np.int64)
+        return np.asarray(self._model.scores["indices"][start:end], dtype=np.int64)
 
     def row_count(self, term: str) -> int:
         """How many rows hold the term, without listing them."""
-        if self._model is None or term not in self._model.vocab_dict:
-            return 0
-        index = self._model.vocab_dict[term]
-        pointers = self._model.scores["indptr"]
-        return int(pointers[index + 1] - pointers[index])
+        start, end = self._span(term)
+        return end - start
 
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Content words of the query that no chunk contains (e.g. a procedure we lack)."""

@@ -159,7 +159,7 @@ class Engine:
         for code in {*best_dense, *best_keyword, *mentions, *own_words}:
             mention = mentions.get(code)
             share = mention.score if mention else 0.0
-            if code in own_words:  # "b12" names its page as well as most of its name would
+            if code in own_words:  # "b12" names its page as much as half its name would
                 share = max(share, MENTION_MIN)
                 mention = mention or Mention(code, share, True)
             similarity = best_dense.get(code, 0.0)
