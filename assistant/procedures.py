@@ -139,7 +139,8 @@ class ProcedureMatcher:
     def _completions(self, term: str, limit: int) -> list[str]:
         """Up to `limit` name words that start with `term` and are longer."""
         at = bisect.bisect_right(self._vocab, term)
-        following = itertools.takewhile(lambda t: t.startswith(term), self._vocab[at:])
+        after = (self._vocab[i] for i in range(at, len(self._vocab)))  # no copy of the tail
+        following = itertools.takewhile(lambda t: t.startswith(term), after)
         return list(itertools.islice(following, limit))
 
     def _query_terms(self, text: str) -> list[str]:
