@@ -11,7 +11,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from test_app import chat, last_reply, running_app, text_of
+from test_app import chat, last_reply, text_of
+from web_app import running_app
 
 SESSIONS = 20
 MESSAGES = 25
