@@ -41,38 +41,36 @@ def throughput(rows: list[dict[str, Any]], path: Path) -> Path:
         ("raw_chunks_per_s", "raw SentenceTransformer.encode", "tab:blue"),
         ("ingest_chunks_per_s", "ingest (sync)", "tab:orange"),
     ):
-        for projected in (False, True):
-            points = [(r["size"], r[key]) for r in rows if r["projected"] == projected]
-            if points:
-                xs, ys = zip(*points, strict=True)
-                left.plot(
-                    xs,
-                    ys,
-                    "o",
-                    color=color,
-                    markerfacecolor=color if not projected else "none",
-                    label=f"{label}{' (projected)' if projected else ''}",
-                )
+        _measured_and_projected(left, rows, key, color, label, " (projected)")
     left.set_xscale("log")
     left.set_ylim(bottom=0)
     _style(left, "Throughput", "chunks per second")
-    for projected in (False, True):
-        points = [(r["size"], r["ratio"]) for r in rows if r["projected"] == projected]
-        if points:
-            xs, ys = zip(*points, strict=True)
-            right.plot(
-                xs,
-                ys,
-                "o",
-                color="tab:green",
-                markerfacecolor="none" if projected else "tab:green",
-                label="ingest / raw encode" + (" (projected range)" if projected else ""),
-            )
+    _measured_and_projected(
+        right, rows, "ratio", "tab:green", "ingest / raw encode", " (projected range)"
+    )
     right.axhline(0.85, color="red", linestyle="-.", linewidth=1, label="target >= 0.85")
     right.set_xscale("log")
     right.set_ylim(0, 1.1)
     _style(right, "Ingest throughput relative to raw encode", "ratio")
     return _save(fig, path)
+
+
+def _measured_and_projected(
+    ax: Any, rows: list[dict[str, Any]], key: str, color: str, label: str, projected_note: str
+) -> None:
+    """One series as dots: filled where measured, hollow where projected."""
+    for projected in (False, True):
+        points = [(r["size"], r[key]) for r in rows if r["projected"] == projected]
+        if points:
+            xs, ys = zip(*points, strict=True)
+            ax.plot(
+                xs,
+                ys,
+                "o",
+                color=color,
+                markerfacecolor="none" if projected else color,
+                label=label + (projected_note if projected else ""),
+            )
 
 
 def quality(sets: dict[str, dict[str, Any]], path: Path) -> Path:
