@@ -25,7 +25,9 @@ nice -n 19 .venv/bin/python -m benchmarks all --sizes 1000,10000
 # or step by step (each writes benchmarks/results/*.json; `report` renders this page)
 nice -n 19 .venv/bin/python -m benchmarks ingest  --sizes 1000,10000   # 1,000 first: it
                                                     # embeds for real and leaves the vectors
-                                                    # that 10,000 recycles
+                                                    # that 10,000 recycles (quick, projected)
+.venv/bin/python -m benchmarks ingest --sizes 10000 --recycle-above 100000  # real model at
+                                                    # 10,000 pages: the figures here (81 min)
 nice -n 19 .venv/bin/python -m benchmarks query   --sizes 1000,10000
 nice -n 19 .venv/bin/python -m benchmarks startup --sizes 10000
 nice -n 19 .venv/bin/python -m benchmarks quality            # golden + held-out sets
