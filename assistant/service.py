@@ -22,16 +22,16 @@ class Assistant:
         self.embedder = embedder or Embedder.from_settings(self.settings)
         self.corpus = Corpus(self.settings)
         self.engine = Engine(self.corpus, self.embedder)
-        self.prompts = prompts or load_prompts(self.settings.prompts_dir)
-        self.answerer: Answerer = make_answerer(self.settings, self.prompts)
+        self._use_prompts(prompts or load_prompts(self.settings.prompts_dir))
 
     def reload_prompts(self) -> None:
-        """Take up the latest saved prompt versions (staff saved one in the prompt lab).
+        """Take up the latest saved prompt versions (staff saved one in the prompt lab)."""
+        self._use_prompts(load_prompts(self.settings.prompts_dir))
 
-        Chats read the prompts and the answerer afresh at every message, so the next message
-        in every open chat uses them; each swap is a single attribute assignment."""
-        prompts = load_prompts(self.settings.prompts_dir)
-        self.answerer = make_answerer(self.settings, prompts)
+    def _use_prompts(self, prompts: PromptSet) -> None:
+        """Chats read the prompts and the answerer afresh at every message, so the next
+        message in every open chat uses these; each swap is a single attribute assignment."""
+        self.answerer: Answerer = make_answerer(self.settings, prompts)
         self.prompts = prompts
 
     def new_conversation(self) -> Conversation:
