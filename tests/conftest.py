@@ -11,6 +11,7 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sample_pages import page_text
@@ -140,7 +141,7 @@ def web(
     embedder: Embedder,
     tmp_path_factory: pytest.TempPathFactory,
     request: pytest.FixtureRequest,
-):
+) -> Iterator[Any]:
     """The web app, one per test module (imported here so other tests do not load Gradio)."""
     from web_app import running_app
 
