@@ -33,6 +33,13 @@ ABBREVIATION_SHARE = 0.5  # of the pages using a word whose names hold what it a
 _INFLECTION = re.compile(r"e?s|e?d|ing|e?ments?|(iz)?ations?|ions?|al|age|e?rs?")
 _AMPERSAND = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]) ?& ?([A-Za-z])(?![A-Za-z0-9])")
 _CODE = re.compile(r"(?<![a-z0-9])(\d{5}|\d{4}[ftu]|[a-v]\d{4})(?![a-z0-9])")
+# "with no dye", "non-contrast", "they aren't taking any biopsies": the word is excluded.
+_NEGATION = re.compile(
+    r"\b(?:with\s+)?"
+    r"(?:no|without|w/o|non|(?:(?:not|never|arent|isnt|wont|dont|doesnt|didnt)"
+    r"(?:\s+(?:[a-z]+ing|need|have|get|want|do))?))"
+    r"[\s-]+(?:any\s+|an?\s+)?([a-z0-9]+)"
+)
 
 
 def find_codes(text: str) -> list[str]:
@@ -48,6 +55,19 @@ def name_terms(text: str) -> list[str]:
         for w in words(_AMPERSAND.sub(r"\1\2", text))
         if (w not in STOPWORDS or w in _KEPT_STOPWORDS) and w not in INTENT_WORDS
     ]
+
+
+def split_negated(text: str) -> tuple[str, set[str]]:
+    """The text with its negated words taken out (the negation kept as "without", the word
+    page names use), and the name terms of those words."""
+    negated: set[str] = set()
+
+    def take(match: re.Match[str]) -> str:
+        found = name_terms(match.group(1))
+        negated.update(found)
+        return " without " if found else match.group(0)  # "don't the ..." negates nothing
+
+    return _NEGATION.sub(take, fold(text)), negated
 
 
 @dataclass(frozen=True)
@@ -74,10 +94,14 @@ class ProcedureMatcher:
         self._known = known
         self._pages_using = pages_using
         self._terms_of: dict[str, set[str]] = {}
+        self._negated_of: dict[str, set[str]] = {}  # "EGD without biopsy": {"biopsy"}
         pages_with: dict[str, set[str]] = defaultdict(set)
         for page in pages:
             names = " ".join([page.title, *page.common_names])
-            page_terms = {t for t in name_terms(names) if not t.isdigit()}
+            positive, negated = split_negated(names)
+            page_terms = {t for t in name_terms(positive) if not t.isdigit()}
+            self._negated_of[page.code] = negated - page_terms
+            page_terms |= negated
             self._terms_of[page.code] = page_terms
             for term in page_terms:
                 pages_with[term].add(page.code)
@@ -159,20 +183,25 @@ class ProcedureMatcher:
         return " ".join(kept)
 
     def mentions(self, text: str) -> list[Mention]:
-        """Pages whose names share words with the message, best first."""
-        query = self._query_terms(text)
-        total = sum(self._idf[t] for t in query)
+        """Pages whose names share words with the message, best first. A word the message
+        negates counts for the pages whose names negate it too and against those that
+        name it ("brain mri with no dye" is not "MRI with contrast dye")."""
+        positive, negated_words = split_negated(text)
+        query = self._query_terms(positive)
+        negated = {t for t in map(self.name_term, negated_words) if t} - set(query)
+        total = sum(self._idf[t] for t in [*query, *negated])
         if not total:
             return []
         scores: dict[str, float] = defaultdict(float)
         specific: set[str] = set()
-        for term in query:
+        for term in [*query, *negated]:
             for code in self._pages_with[term]:
-                scores[code] += self._idf[term] / total
-                if term not in GENERIC_TERMS:
+                agrees = (term in negated) == (term in self._negated_of[code])
+                scores[code] += (1 if agrees else -1) * self._idf[term] / total
+                if agrees and term not in GENERIC_TERMS:
                     specific.add(code)
         return sorted(
-            (Mention(code, score, code in specific) for code, score in scores.items()),
+            (Mention(code, score, code in specific) for code, score in scores.items() if score > 0),
             key=lambda m: m.score,
             reverse=True,
         )

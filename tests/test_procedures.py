@@ -53,3 +53,22 @@ def test_words_of_the_pages_text_are_not_read_as_other_names() -> None:
 def test_codes_and_name_terms() -> None:
     assert find_codes("what is cpt 45378? and g0008") == ["45378", "G0008"]
     assert "without" in name_terms("MRI without contrast")
+
+
+NEAR_TWINS = [
+    PageInfo("70551", "CPT4", "Brain MRI Without Contrast", ("non-contrast brain MRI",), "1"),
+    PageInfo("70553", "CPT4", "MRI of the Brain Without and With Contrast", ("MRI with dye",), "3"),
+    PageInfo("43235", "CPT4", "Diagnostic Upper Endoscopy (EGD without biopsy)", (), "5"),
+    PageInfo("43239", "CPT4", "Upper endoscopy with biopsy", (), "9"),
+]
+
+
+def test_a_negated_word_points_away_from_the_pages_named_with_it() -> None:
+    matcher = ProcedureMatcher(NEAR_TWINS)
+    assert named(matcher, "can i drive after a brain mri with no dye")[:1] == ["70551"]
+    assert named(matcher, "brain mri without contrast")[:1] == ["70551"]
+    assert named(matcher, "brain mri with contrast")[:1] == ["70553"]
+    assert named(matcher, "they aren't taking any biopsies during my endoscopy")[:1] == ["43235"]
+    assert named(matcher, "upper endoscopy with biopsies")[:1] == ["43239"]
+    # A negation that negates no name word changes nothing.
+    assert named(matcher, "doesn't the upper endoscopy with biopsy hurt")[:1] == ["43239"]
