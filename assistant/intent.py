@@ -41,7 +41,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         CUE,
     ),
     (
-        r"\bhow (long|much time)\b"
+        r"\bhow (long|much time|many (minutes|hours|days|weeks|months))\b"
         r"(?!.*\b(until|till|til|before i|recover\w*|heal\w*|off|last|lasts|stay in|used to|"
         r"adjust\w*)\b)|\bhow (fast|quick|quickly|soon) (do|does|is|are|will)\b",
         s.DURATION,
@@ -64,7 +64,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"\b(awake|asleep|knocked out|put (me )?under|conscious|hurts?|hurting|painful|"
-        r"what.*(be|is it|feel) like|feel (it|anything|pain)|uncomfortable|sedat\w*)\b",
+        r"what.*(be|is it|feel) like|(feel|notice) (it|anything|pain)|uncomfortable|sedat\w*)\b",
         s.EXPERIENCE,
         STRONG,
     ),
@@ -76,7 +76,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"\b(risk\w*|go wrong|goes wrong|side ?effects?|complications?|dangerous|danger|safe|"
-        r"safety|what could happen|chances? of|is (it|that|this) normal)\b",
+        r"safety|what could happen|chances? of|"
+        r"(is|are) (it|that|this|these|an?|the|my|some)\b[\w ]{0,30}\bnormal)\b",
         s.RISKS,
         STRONG,
     ),
@@ -132,7 +133,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (r"\b(during (the|my|it)|cut|incision|stitches|needle|camera|scope|tube)\b", s.PROCEDURE, CUE),
     (
         r"^\s*(what\s+(is|are)|whats)\s+(an?\s+|the\s+)?\w|\b(tell me about|explain|"
-        r"meaning|mean|define|definition|overview|in simple terms)\b",
+        r"meaning|what does .*\bmean\W*$|define|definition|overview|in simple terms)\b",
         s.SUMMARY,
         0.8,
     ),
@@ -155,8 +156,13 @@ def section_intents(question: str) -> dict[str, float]:
     for pattern, section, weight in _COMPILED:
         if pattern.search(text):
             weights[section] = max(weights.get(section, 0.0), weight)
-    if re.search(r"\bafter\b", text) and not re.search(r"\bbefore\b", text):
-        # "can i eat after" asks about recovery, whatever the verb.
+    if (
+        re.search(r"\bafter\b", text)
+        and not re.search(r"\bbefore\b", text)
+        and weights.get(s.RISKS, 0.0) < STRONG
+    ):
+        # "can i eat after" asks about recovery, whatever the verb; "sore the day after, is
+        # that normal" asks about a side effect.
         weights[s.RECOVERY] = 1.0
         if s.PREPARATION in weights:
             weights[s.PREPARATION] *= 0.3

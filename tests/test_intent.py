@@ -9,13 +9,17 @@ from assistant.intent import STRONG, section_intents
 
 CASES = [
     ("how long does it take", s.DURATION),
+    ("how many weeks do i wear it", s.DURATION),
     ("how fast do results come back", s.DURATION),
     ("how quickly is the result ready", s.DURATION),
     ("can i eat before", s.PREPARATION),
     ("what am i supposed to eat the days before", s.PREPARATION),
     ("do i need to fast", s.PREPARATION),
     ("will i be awake", s.EXPERIENCE),
+    ("will i notice anything", s.EXPERIENCE),
     ("what could go wrong", s.RISKS),
+    ("is a sore arm normal", s.RISKS),
+    ("my arm is red the day after, is that normal", s.RISKS),
     ("when can i drive again", s.RECOVERY),
     ("how long does it take to get used to the mask", s.RECOVERY),
     ("how much school will she miss", s.RECOVERY),
@@ -31,3 +35,8 @@ CASES = [
 def test_phrasing_gets_its_section_as_the_only_strong_pick(question, section):
     strong = {name for name, weight in section_intents(question).items() if weight >= STRONG}
     assert strong == {section}
+
+
+def test_mean_as_a_verb_does_not_ask_for_a_definition():
+    assert s.SUMMARY not in section_intents("what symptoms mean i need a colonoscopy")
+    assert section_intents("what does egd mean")[s.SUMMARY] > 0
