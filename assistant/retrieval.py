@@ -33,6 +33,7 @@ CONFIDENT_MARGIN = 0.05  # ... if no other page comes as close (generic question
 SWITCH_SIMILARITY = 0.45  # a follow-up naming another procedure must fit it this well
 FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
 W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
+TOPICAL_CHUNKS = 6  # a page's fit to a question: the mean similarity of its best chunks
 CODE_SUMMARY_BOOST = 5.0
 OWN_WORD_MAX_ROWS = 40  # a word in more chunks than this is not looked up as one page's own
 ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the last aspect
@@ -110,7 +111,7 @@ class Engine:
         vector = self.embedder.encode_query(query)
         dense = corpus.dense(vector, CANDIDATE_K)
         keyword_scores = corpus.keyword.scores(query)
-        pages = self._score_pages(question, dense, keyword_scores)
+        pages = self._score_pages(question, vector, dense, keyword_scores)
         top_similarity = dense[0][1] if dense else 0.0
 
         code, how, named = self._decide_page(question, active_code, pages, vector)
@@ -136,10 +137,18 @@ class Engine:
         )
 
     def _score_pages(
-        self, question: str, dense: list[tuple[int, float]], keyword_scores: np.ndarray
+        self,
+        question: str,
+        vector: np.ndarray,
+        dense: list[tuple[int, float]],
+        keyword_scores: np.ndarray,
     ) -> dict[str, PageScore]:
-        """Each page's evidence: its name in the message, its best chunk by dense similarity
-        and by keywords. Pages with no evidence at all are left out."""
+        """Each page's evidence: its name in the message, how well its chunks fit the
+        question and its best chunk by keywords. Pages with no evidence at all are left out.
+
+        The fit is the mean of the page's best few chunks, not its single best one: the page
+        a question is about fits it in several sections, while a sibling page ("front tooth"
+        vs "back tooth" root canal) often wins one section by chance."""
         chunks = self.corpus.chunks
         best_dense: dict[str, float] = {}
         for row, similarity in dense:
@@ -163,7 +172,8 @@ class Engine:
                 share = max(share, MENTION_MIN)
                 mention = mention or Mention(code, share, True)
             similarity = best_dense.get(code, 0.0)
-            score = share + W_PAGE_DENSE * similarity + W_PAGE_KEYWORD * best_keyword.get(code, 0.0)
+            fit = self._topical_fit(code, vector)
+            score = share + W_PAGE_DENSE * fit + W_PAGE_KEYWORD * best_keyword.get(code, 0.0)
             named = bool(
                 mention
                 and mention.specific
@@ -172,6 +182,11 @@ class Engine:
             )
             pages[code] = PageScore(code, score, named, similarity, best_keyword.get(code, 0.0))
         return pages
+
+    def _topical_fit(self, code: str, vector: np.ndarray) -> float:
+        similarities = self.corpus.vectors(self.corpus.rows_by_code[code]) @ vector
+        best = np.sort(similarities)[-TOPICAL_CHUNKS:]
+        return float(best.mean())
 
     def _own_words(self, question: str) -> set[str]:
         """Pages holding a word of the message that no other page holds ("b12")."""

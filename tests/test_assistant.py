@@ -28,6 +28,18 @@ def test_code_in_the_question_goes_straight_to_that_page(assistant):
         assert answer.sources[0].section == "Summary"
 
 
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("how soon do i need a crown after a root canal on my back tooth", "D3330"),
+        ("can i drive right after a plain brain mri with no dye", "70551"),
+        ("what does it feel like when they inject the contrast during the brain mri", "70553"),
+    ],
+)
+def test_near_twin_pages_are_told_apart(assistant, question, code):
+    assert assistant.new_conversation().ask(question).sources[0].code == code
+
+
 def test_followup_question_stays_on_active_procedure(assistant):
     chat = assistant.new_conversation()
     chat.ask("what is a lumbar sympathetic nerve block?")
