@@ -76,7 +76,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (
         r"\b(risk\w*|go wrong|goes wrong|side ?effects?|complications?|dangerous|danger|safe|"
-        r"safety|what could happen|chances? of|"
+        r"safety|what could happen|chances? of|(move[sd]?|slip\w*|shift\w*) out of place|"
+        r"come[s]? (loose|out)|fall[s]? out|dislodg\w*|wear[s]? out|"
         r"(is|are) (it|that|this|these|an?|the|my|some)\b[\w ]{0,30}\bnormal)\b",
         s.RISKS,
         STRONG,

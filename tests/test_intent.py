@@ -19,6 +19,8 @@ CASES = [
     ("will i notice anything", s.EXPERIENCE),
     ("what could go wrong", s.RISKS),
     ("is a sore arm normal", s.RISKS),
+    ("can the pacemaker wires move out of place", s.RISKS),
+    ("could the tube fall out", s.RISKS),
     ("my arm is red the day after, is that normal", s.RISKS),
     ("when can i drive again", s.RECOVERY),
     ("how long does it take to get used to the mask", s.RECOVERY),
