@@ -149,6 +149,25 @@ _RULES: tuple[tuple[str, str, float], ...] = (
 
 _COMPILED = tuple((re.compile(p), section, w) for p, section, w in _RULES)
 
+# Plain words for a topic -> the words pages use for it. Pages keep such a topic in different
+# sections ("Anesthesia:" under the procedure on one page, "you are awake" under the
+# experience on another), so these go to the keyword search, not to the section boost.
+_TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"\b(awake|asleep|put (me |him |her |you |them )?under|knocked out|sedat\w*|"
+            r"anesthe\w*|anaesthe\w*|go(ing)? to sleep|numb(ed|ing)? (me|it|the area))\b"
+        ),
+        "anesthesia anesthetic sedation sedative awake asleep general local",
+    ),
+)
+
+
+def topic_words(question: str) -> str:
+    """The page words for the topics a question asks about in plain words, or ""."""
+    text = fold(question)
+    return " ".join(page_words for pattern, page_words in _TOPICS if pattern.search(text))
+
 
 def section_intents(question: str) -> dict[str, float]:
     """Canonical section → boost in [0, 1]; empty when the phrasing names no section."""

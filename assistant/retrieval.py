@@ -20,7 +20,7 @@ from assistant import sections as s
 from assistant.corpus import Corpus, PageInfo
 from assistant.embedder import Embedder
 from assistant.index import Chunk
-from assistant.intent import INTENT_WORDS, section_intents
+from assistant.intent import INTENT_WORDS, section_intents, topic_words
 from assistant.procedures import GENERIC_TERMS, Mention, ProcedureMatcher, find_codes
 from assistant.text import terms, words
 
@@ -110,7 +110,8 @@ class Engine:
         query = self.matcher.corrected(question)
         vector = self.embedder.encode_query(query)
         dense = corpus.dense(vector, CANDIDATE_K)
-        keyword_scores = corpus.keyword.scores(query)
+        topic = topic_words(question)
+        keyword_scores = corpus.keyword.scores(f"{query} {topic}")
         pages = self._score_pages(question, vector, dense, keyword_scores)
         top_similarity = dense[0][1] if dense else 0.0
 
@@ -130,7 +131,7 @@ class Engine:
             # Within a page, its own name words only add noise ("cath" matches "cath lab").
             unnamed = self.matcher.without_name_of(code, question)
             if unnamed != question and unnamed.strip():
-                keyword_scores = corpus.keyword.scores(unnamed)
+                keyword_scores = corpus.keyword.scores(f"{unnamed} {topic}")
             hits = self._rank_sections(code, vector, keyword_scores, ranking)[:k]
         return Retrieval(
             code, how, hits, candidates, intents, top_similarity, named, unknown, aspect

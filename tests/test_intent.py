@@ -42,3 +42,20 @@ def test_phrasing_gets_its_section_as_the_only_strong_pick(question, section):
 def test_mean_as_a_verb_does_not_ask_for_a_definition():
     assert s.SUMMARY not in section_intents("what symptoms mean i need a colonoscopy")
     assert section_intents("what does egd mean")[s.SUMMARY] > 0
+
+
+def test_plain_words_for_anesthesia_find_the_words_pages_use():
+    from assistant.compose import select_items
+    from assistant.intent import topic_words
+
+    question = "will they put me under"
+    assert "anesthesia" in topic_words(question).split()
+    assert topic_words("how long does it take") == ""
+    section = (
+        "1. Position: You lie on your side.\n2. Cleaning: The skin is cleaned.\n"
+        "3. Sampling: Twelve cores are taken.\n4. Check: The area is checked.\n"
+        "5. Dressing: A pad is applied.\n6. Transfer: You go to recovery.\n"
+        "7. Anesthesia: Most biopsies use a local nerve block; some centers use sedation."
+    )
+    chosen = select_items(section, f"{question} {topic_words(question)}", s.PROCEDURE)
+    assert any("Anesthesia" in item for item in chosen)
