@@ -14,6 +14,11 @@ from assistant.text import fold
 # (pattern, section, weight); patterns run on fold()ed text: lower case, no apostrophes.
 STRONG, CUE = 1.0, 0.4
 
+_ON_THE_BODY = (
+    r" (do|does|will|would|did) (they|you|the \w+|he|she) (usually )?"
+    r"(give|inject|put|insert|place|cut|stick|make the|take the sample)"
+)
+
 # (pattern, section, weight) on fold()ed text (lower case, no apostrophes). STRONG patterns are
 # phrasings that name what is asked ("what could go wrong"); CUE patterns are words that only
 # lean towards a section ("infection", "hospital").
@@ -101,7 +106,9 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         s.PERSONNEL,
         CUE,
     ),
-    (r"\bwhere\b", s.SETTING, STRONG),
+    # "where do they give the shot" asks where on the body, "where do they do it" where to go.
+    (rf"\bwhere{_ON_THE_BODY}", s.PROCEDURE, STRONG),
+    (rf"\bwhere\b(?!{_ON_THE_BODY})", s.SETTING, STRONG),
     (
         r"\b(hospital|clinic|office|outpatient|inpatient|surgery center|surgical center|at home|"
         r"location|facility|lab)\b",

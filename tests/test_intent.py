@@ -28,6 +28,7 @@ CASES = [
     ("what are my other options", s.ALTERNATIVES),
     ("who does the procedure", s.PERSONNEL),
     ("where is it done", s.SETTING),
+    ("where do they usually give a shot in the muscle", s.PROCEDURE),
     ("do i really need a colonoscopy", s.INDICATIONS),
     ("what are the reasons people get one", s.INDICATIONS),
 ]
