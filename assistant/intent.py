@@ -11,9 +11,8 @@ import re
 from assistant import sections as s
 from assistant.text import fold
 
-# (pattern, section, weight); patterns run on fold()ed text: lower case, no apostrophes.
 STRONG, CUE = 1.0, 0.4
-
+# What follows "where" when the question asks where on the body, not where to go.
 _ON_THE_BODY = (
     r" (do|does|will|would|did) (they|you|the \w+|he|she) (usually )?"
     r"(give|inject|put|insert|place|cut|stick|make the|take the sample)"
