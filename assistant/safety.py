@@ -37,7 +37,9 @@ from assistant.text import fold
 class Concern(StrEnum):
     EMERGENCY = "emergency"  # an emergency happening now: urge emergency services
     MEDICAL_ADVICE = "medical_advice"  # personal diagnosis, prescription or dose: refer to care
-    COST = "cost"  # prices, insurance, billing, booking: only a signal, the caller checks pages
+    # prices, insurance, billing, booking, finding a provider: only a signal, the caller
+    # checks the pages
+    COST = "cost"
 
 
 @dataclass(frozen=True)
@@ -643,6 +645,16 @@ _COST = (
             r"(?:book|schedule|reschedule) (?:me|it|this|the procedure|the surgery|the test)"
             r"(?! in for)",
             r"waiting list|wait ?list|wait times?|next available",
+        ),
+    ),
+    _Rule(
+        "provider",
+        _words(
+            r"near me|nearby|closest to me|in my area|around here",
+            r"(?:the )?(?:best|top|cheapest|nearest|closest) (?:\w+ )?(?:hospitals?|clinics?"
+            r"|doctors?|surgeons?|specialists?|dentists?|centers?|centres?)",
+            r"recommend (?:me )?(?:a|an|any|some) (?:good )?(?:\w+ )?(?:hospital|clinic|doctor"
+            r"|surgeon|specialist|dentist|center|centre)s?",
         ),
     ),
 )

@@ -133,7 +133,11 @@ def test_emergency_is_urged_to_call_emergency_services(assistant):
 
 
 def test_prices_and_unrelated_questions_are_refused_politely(assistant):
-    for question in ("how much does a colonoscopy cost", "what's the weather tomorrow"):
+    for question in (
+        "how much does a colonoscopy cost",
+        "what's the weather tomorrow",
+        "which is the best hospital near me for a knee replacement",
+    ):
         answer = assistant.new_conversation().ask(question)
         assert answer.outcome is Outcome.OUT_OF_SCOPE, question
         assert not answer.sources

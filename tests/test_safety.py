@@ -198,6 +198,8 @@ COST = [
     ("will i get a bill", "billing"),
     ("how do i book an appointment", "appointment"),
     ("can i schedule the procedure for next week", "appointment"),
+    ("whats the best hospital near me for heart surgery", "provider"),
+    ("can you recommend a good knee surgeon", "provider"),
 ]
 
 NOT_COST = [
@@ -215,6 +217,9 @@ NOT_COST = [
     "urologist booked me in for a prostate biopsy",
     "i'm scheduled for a diagnostic upper endoscopy",
     "is there a separate billing code for a biopsy",
+    "is it done in a hospital or a clinic",
+    "what kind of doctor does the procedure",
+    "what is the best way to prepare",
 ]
 
 INJECTIONS = [
