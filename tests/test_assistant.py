@@ -230,10 +230,14 @@ def test_a_word_only_one_page_uses_points_to_that_page(settings, write_page, emb
 
     write_page("96372", "Injection into a muscle (a shot)", extra="Vitamin B12 shots are one.")
     write_page("82962", "Home blood glucose test strips", extra="Strips for use at home.")
-    write_page("90686", "Flu shot", extra="The yearly vaccine.")
+    write_page("90686", "Flu shot (giving the flu vaccine)", extra="The yearly vaccine.")
     sync([settings.content_dir], settings, embedder)
     assistant = Assistant(settings, embedder=embedder)
     question = "can i do my b12 shots at home instead of going in every month"
     assert assistant.new_conversation().ask(question).sources[0].code == "96372"
+    # It adds to the name words the message shares: "giving" and "shot" name the flu page.
+    question = "the nurse is giving me a b12 shot today"
+    assert assistant.new_conversation().ask(question).sources[0].code == "96372"
     monkeypatch.setattr(retrieval, "OWN_WORD_MAX_ROWS", 0)  # without it, the name word wins
+    question = "can i do my b12 shots at home instead of going in every month"
     assert assistant.new_conversation().ask(question).sources[0].code == "82962"
