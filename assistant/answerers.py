@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from assistant.compose import compose
-from assistant.intent import topic_words
 from assistant.prompts import PromptSet
 from assistant.retrieval import Retrieval
 from assistant.settings import Settings
@@ -33,7 +32,7 @@ class ExtractiveAnswerer:
     def stream(
         self, question: str, retrieval: Retrieval, state: ConversationState
     ) -> Iterator[str]:
-        text = compose(f"{question} {topic_words(question)}", retrieval.hits)
+        text = compose(f"{question} {retrieval.topic}", retrieval.hits)
         pieces = re.findall(r"\S+\s*", text)
         for end in range(8, len(pieces), 8):  # a few words at a time, like a typed reply
             yield "".join(pieces[:end])

@@ -70,6 +70,7 @@ class Retrieval:
     named: list[str] = field(default_factory=list)  # codes the message names, best first
     unknown_terms: list[str] = field(default_factory=list)  # words no page contains
     aspect: dict[str, float] = field(default_factory=dict)  # the intents that ranked sections
+    topic: str = ""  # page words for what the message asks in plain words ("put me under")
 
 
 class Engine:
@@ -135,7 +136,7 @@ class Engine:
                 keyword_scores = corpus.keyword.scores(f"{unnamed} {topic}")
             hits = self._rank_sections(code, vector, keyword_scores, ranking)[:k]
         return Retrieval(
-            code, how, hits, candidates, intents, top_similarity, named, unknown, aspect
+            code, how, hits, candidates, intents, top_similarity, named, unknown, aspect, topic
         )
 
     def _score_pages(
