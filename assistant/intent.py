@@ -129,7 +129,12 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         STRONG,
     ),
     (r"\b(why|conditions?|symptoms?|indicat\w*|recommended)\b", s.INDICATIONS, CUE),
-    (r"\b(benefits?|advantages?|worth it|will it help|pros)\b", s.BENEFITS, STRONG),
+    (
+        r"\b(benefits?|advantages?|worth it|will it help|pros|will (it|this|that|my|his|her|their"
+        r"|the) (\w+ ){0,2}(get better|improve))\b",
+        s.BENEFITS,
+        STRONG,
+    ),
     (r"\b(help (me|with)|good for|improve\w*|results?|success|effective|last)\b", s.BENEFITS, CUE),
     (
         r"\b(how (is|does|do) (it|they|the|this|you)\b.*\b(done|work|performed|do it|happen)|"
@@ -186,9 +191,10 @@ def section_intents(question: str) -> dict[str, float]:
         re.search(r"\bafter\b", text)
         and not re.search(r"\bbefore\b", text)
         and weights.get(s.RISKS, 0.0) < STRONG
+        and weights.get(s.BENEFITS, 0.0) < STRONG
     ):
         # "can i eat after" asks about recovery, whatever the verb; "sore the day after, is
-        # that normal" asks about a side effect.
+        # that normal" asks about a side effect, "will his hearing improve after" the benefit.
         weights[s.RECOVERY] = 1.0
         if s.PREPARATION in weights:
             weights[s.PREPARATION] *= 0.3

@@ -30,6 +30,7 @@ CASES = [
     ("where is it done", s.SETTING),
     ("where do they usually give a shot in the muscle", s.PROCEDURE),
     ("do i really need a colonoscopy", s.INDICATIONS),
+    ("will my pain get better after the injection", s.BENEFITS),
     ("what are the reasons people get one", s.INDICATIONS),
 ]
 
