@@ -86,7 +86,11 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         s.RISKS,
         STRONG,
     ),
-    (r"\b(harm\w*|bad things|problems?|infection|bleed\w*|allerg\w*|damage|tear)\b", s.RISKS, CUE),
+    (
+        r"\b(harm\w*|bad things|problems?|infection|bleed\w*|allerg\w*|damage|tear|radiation)\b",
+        s.RISKS,
+        CUE,
+    ),
     (
         r"\b(alternatives?|other (options?|ways?|choices?|treatments?)|instead|something else|"
         r"without (surgery|an? |the )|skip|avoid (the|this|it)|what else)\b",

@@ -61,3 +61,7 @@ def test_plain_words_for_anesthesia_find_the_words_pages_use():
     )
     chosen = select_items(section, f"{question} {topic_words(question)}", s.PROCEDURE)
     assert any("Anesthesia" in item for item in chosen)
+
+
+def test_radiation_leans_towards_risks():
+    assert section_intents("how much radiation is a chest x-ray")[s.RISKS] > 0
