@@ -182,6 +182,14 @@ class ProcedureMatcher:
         kept = [w for w in words(text) if w in STOPWORDS or self.name_term(stem(w)) not in names]
         return " ".join(kept)
 
+    def rejects(self, code: str, text: str) -> bool:
+        """The message negates a word this page's name holds: "and the one without biopsy"
+        turns away from "EGD with biopsy"."""
+        _, negated_words = split_negated(text)
+        negated = {t for t in map(self.name_term, negated_words) if t}
+        named = self._terms_of.get(code, set()) - self._negated_of.get(code, set())
+        return bool(negated & named)
+
     def mentions(self, text: str) -> list[Mention]:
         """Pages whose names share words with the message, best first. A word the message
         negates counts for the pages whose names negate it too and against those that

@@ -225,7 +225,10 @@ class Engine:
             # a name alone is not enough ("is it done with mesh"), the page must fit better too.
             rows = self.corpus.rows_by_code[active_code]
             active = float((self.corpus.vectors(rows) @ vector).max())
-            if best.named and best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY):
+            if best.named and (
+                best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY)
+                or self.matcher.rejects(active_code, question)
+            ):
                 return best.code, "name", named
             if (
                 specific

@@ -56,6 +56,13 @@ def test_message_naming_another_procedure_switches_to_it(assistant):
     assert chat.state.active_code == "66984"
 
 
+def test_follow_up_negating_the_active_procedures_name_switches_to_its_twin(assistant):
+    chat = assistant.new_conversation()
+    chat.ask("what is a brain mri with contrast")
+    answer = chat.ask("what about one with no contrast, can i eat before")
+    assert (answer.sources[0].code, answer.sources[0].section) == ("70551", "Preparation")
+
+
 def test_short_follow_up_naming_another_procedure_keeps_the_question(assistant):
     chat = assistant.new_conversation()
     chat.ask("how long does a colonoscopy take")
