@@ -16,7 +16,7 @@ from assistant.answer_types import Answer, Outcome
 from assistant.compose import to_source
 from assistant.courtesy import courtesy
 from assistant.retrieval import Retrieval
-from assistant.safety import Concern, clean_message, screen
+from assistant.safety import Concern, Screening, clean_message, screen
 from assistant.text import terms
 
 if TYPE_CHECKING:
@@ -28,7 +28,10 @@ FOLLOW_UP_SIMILARITY = 0.15  # an unnamed question this far from the active page
 # Procedure names are built from these endings ("tonsillectomy", "bronchoscopy").
 _PROCEDURE_WORD = re.compile(
     r"\w{3,}(ectom|otom|ostom|oscop|plast|graph|gram|pex|rrhaph|centes|trips)\w{0,3}$"
+    r"|^(transplant|graft)\w*$"
 )
+# Words that follow a procedure's name: "lasik eye surgery", "whipple procedure".
+_PROCEDURE_NOUNS = r"(surgery|surgeries|procedure|operation|transplant|implant|treatment)"
 _MARKUP = re.compile(r"<[^>]{0,200}>")  # pasted tags are not words of the question
 _COST_TERMS = frozenset(
     terms(
@@ -36,6 +39,18 @@ _COST_TERMS = frozenset(
         "deductible bill billing pay paid fee fees"
     )
 )
+_AMOUNT = re.compile(r"[$£€]\s?\d|\d\s?(dollars|usd|pounds|euros)\b", re.IGNORECASE)
+
+
+def page_covers(reason: str, text: str) -> bool:
+    """Whether a page's text can answer a cost question: a price needs an amount ("no ongoing
+    cost" answers nothing), insurance and billing the words for them; booking, opening hours
+    and finding a provider are never on a procedure page."""
+    if reason == "cost":
+        return _AMOUNT.search(text) is not None
+    if reason in ("insurance", "billing"):
+        return bool(_COST_TERMS & set(terms(text)))
+    return False
 
 
 @dataclass
@@ -110,7 +125,7 @@ class Conversation:
             _MARKUP.sub(" ", text), self.state.active_code, previous_aspect=self.state.aspect
         )
         self.state.aspect = retrieval.aspect
-        outcome = self._judge(text, retrieval, screening.concern)
+        outcome = self._judge(text, retrieval, screening)
         if outcome is Outcome.CLARIFY:
             if retrieval.candidates and (retrieval.named or retrieval.top_similarity >= 0.4):
                 listing = "\n".join(f"- {p.label}" for p in retrieval.candidates[:4])
@@ -133,24 +148,29 @@ class Conversation:
             final, sources, Outcome.ANSWER, retrieval.code, self.assistant.prompts.versions()
         )
 
-    def _judge(self, text: str, retrieval: Retrieval, concern: Concern | None) -> Outcome:
+    def _judge(self, text: str, retrieval: Retrieval, screening: Screening) -> Outcome:
         """Answer, ask which procedure, or refuse: by what retrieval found, not by keywords."""
-        other_procedure = any(_PROCEDURE_WORD.search(t) for t in retrieval.unknown_terms)
+        concern = screening.concern
+        other_procedure = any(
+            _PROCEDURE_WORD.search(t) or _names_procedure(t, text) for t in retrieval.unknown_terms
+        )
         if other_procedure and retrieval.how != "code":
             return Outcome.OUT_OF_SCOPE  # "a tonsillectomy": no page even uses the word
         if retrieval.code is None:
-            if concern is Concern.COST or retrieval.top_similarity < OUT_OF_SCOPE_SIMILARITY:
-                return Outcome.OUT_OF_SCOPE
             asks_section = any(w >= 0.9 for w in retrieval.intents.values())
-            if retrieval.unknown_terms and not asks_section:
+            if concern is Concern.COST or (retrieval.unknown_terms and not asks_section):
                 return Outcome.OUT_OF_SCOPE  # names something the pages never mention
+            if retrieval.top_similarity < OUT_OF_SCOPE_SIMILARITY and (
+                retrieval.unknown_terms or not asks_section
+            ):
+                return Outcome.OUT_OF_SCOPE  # "do i need a ride home after" asks which one
             return Outcome.CLARIFY
         best = retrieval.hits[0]
         asked_by_code = retrieval.how == "code"  # "V2784 on my bill?" asks what the code is
         if (
             concern is Concern.COST
             and not asked_by_code
-            and not _COST_TERMS & set(terms(best.chunk.text))
+            and not page_covers(screening.reason, best.chunk.text)
         ):
             return Outcome.OUT_OF_SCOPE
         unnamed = retrieval.how == "active" and not retrieval.named
@@ -158,3 +178,9 @@ class Conversation:
         if unnamed and not retrieval.intents and off_topic:
             return Outcome.OUT_OF_SCOPE
         return Outcome.ANSWER
+
+
+def _names_procedure(term: str, text: str) -> bool:
+    """An unknown word right before a procedure noun names a procedure the pages lack."""
+    pattern = rf"\b{re.escape(term)}\w*\s+(\w+\s+)?{_PROCEDURE_NOUNS}\b"
+    return re.search(pattern, text, re.IGNORECASE) is not None

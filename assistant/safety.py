@@ -644,7 +644,17 @@ _COST = (
             r"how (?:do|can|should) i (?:book|schedule|reschedule|cancel)",
             r"(?:book|schedule|reschedule) (?:me|it|this|the procedure|the surgery|the test)"
             r"(?! in for)",
+            r"(?:can|could|may) i (?:please )?(?:book|schedule|reschedule) (?:my|an?|the|it)",
             r"waiting list|wait ?list|wait times?|next available",
+        ),
+    ),
+    _Rule(
+        "opening hours",
+        _words(
+            r"(?:opening|office|business|clinic|visiting) hours",
+            r"what time (?:does|do|is|will) (?:\w+ ){1,4}(?:open|close)",
+            r"(?:open|closed) (?:on )?(?:weekends?|saturdays?|sundays?|holidays?|late|tonight"
+            r"|today|tomorrow)",
         ),
     ),
     _Rule(

@@ -117,11 +117,18 @@ def test_a_question_that_starts_with_a_greeting_is_answered(assistant):
         "how long is the recovery after a tonsillectomy",
         "what are the risks of a bronchoscopy",
         "is a rhinoplasty painful",
+        "tell me about lasik eye surgery recovery",  # "lasik" sits where a name would
+        "what are the side effects of a kidney transplant",
     ],
 )
 def test_a_procedure_no_page_mentions_is_refused_not_guessed(assistant, message):
     answer = assistant.new_conversation().ask(message)
     assert answer.outcome is Outcome.OUT_OF_SCOPE and not answer.sources
+
+
+def test_a_section_question_naming_no_procedure_asks_which_one(assistant):
+    answer = assistant.new_conversation().ask("do i need someone to drive me home after")
+    assert answer.outcome is Outcome.CLARIFY
 
 
 def test_a_misspelt_procedure_name_is_still_answered(assistant):
@@ -144,6 +151,9 @@ def test_prices_and_unrelated_questions_are_refused_politely(assistant):
         "how much does a colonoscopy cost",
         "what's the weather tomorrow",
         "which is the best hospital near me for a knee replacement",
+        "how much do polycarbonate lenses cost",  # the page says "lower cost", not a price
+        "can i book my colonoscopy for next week",
+        "what time does the endoscopy center open on saturdays",
     ):
         answer = assistant.new_conversation().ask(question)
         assert answer.outcome is Outcome.OUT_OF_SCOPE, question

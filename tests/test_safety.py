@@ -198,6 +198,9 @@ COST = [
     ("will i get a bill", "billing"),
     ("how do i book an appointment", "appointment"),
     ("can i schedule the procedure for next week", "appointment"),
+    ("can i book my stress test for next tuesday afternoon", "appointment"),
+    ("what time does the endoscopy center open on saturdays", "opening hours"),
+    ("what are your opening hours", "opening hours"),
     ("whats the best hospital near me for heart surgery", "provider"),
     ("can you recommend a good knee surgeon", "provider"),
 ]
@@ -220,6 +223,8 @@ NOT_COST = [
     "is it done in a hospital or a clinic",
     "what kind of doctor does the procedure",
     "what is the best way to prepare",
+    "can i cancel my blood thinners myself or does the doctor do it",
+    "will the wound stay open",
 ]
 
 INJECTIONS = [
