@@ -59,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--set",
         action="append",
-        choices=("golden", "heldout"),
-        help="quality: question sets (default both)",
+        choices=("golden", "heldout", "heldout2"),
+        help="quality: question sets (default all)",
     )
     parser.add_argument("--question-file", type=Path, help="quality: a custom question file")
     parser.add_argument("--pages", type=Path, nargs="+", help="quality: pages of --question-file")

@@ -24,7 +24,7 @@ from benchmarks import vocab as v
 
 SEED = 20261125
 HCPCS_LETTERS = "ACGJLV"
-SAMPLE_DIRS = ("data/procedures", "benchmarks/heldout/pages")
+SAMPLE_DIRS = ("data/procedures", "benchmarks/heldout/pages", "benchmarks/heldout2/pages")
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),
     "Purpose": ("Purpose of the Procedure", "Why It Is Done"),

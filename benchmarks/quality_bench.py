@@ -37,6 +37,10 @@ QUESTION_SETS = {
         "benchmarks/heldout/questions.jsonl",
         ("benchmarks/heldout/pages", "data/procedures"),
     ),
+    "heldout2": (
+        "benchmarks/heldout2/questions.jsonl",
+        ("benchmarks/heldout2/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
