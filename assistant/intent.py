@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant import sections as s
-from assistant.text import fold
+from assistant.text import fold, terms
 
 STRONG, CUE = 1.0, 0.4
 # What follows "where" when the question asks where on the body, not where to go.
@@ -163,6 +163,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
 )
 
 _COMPILED = tuple((re.compile(p), section, w) for p, section, w in _RULES)
+_WORD = re.compile(r"[a-z0-9]+")
 
 # Plain words for a topic -> the words pages use for it. Pages keep such a topic in different
 # sections ("Anesthesia:" under the procedure on one page, "you are awake" under the
@@ -182,6 +183,19 @@ def topic_words(question: str) -> str:
     """The page words for the topics a question asks about in plain words, or ""."""
     text = fold(question)
     return " ".join(page_words for pattern, page_words in _TOPICS if pattern.search(text))
+
+
+def asking_terms(question: str) -> frozenset[str]:
+    """Terms of the words with which a question says what it asks ("is it risky"): they never
+    point at one page, even when only one page happens to use them."""
+    text = fold(question)
+    spans = [m.span() for pattern, _, _ in _COMPILED for m in pattern.finditer(text)]
+    inside = [
+        word.group()
+        for word in _WORD.finditer(text)
+        if any(a <= word.start() and word.end() <= b for a, b in spans)  # "what is d" keeps "dry"
+    ]
+    return frozenset(terms(" ".join(inside)))
 
 
 def section_intents(question: str) -> dict[str, float]:

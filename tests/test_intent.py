@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import sections as s
-from assistant.intent import STRONG, section_intents
+from assistant.intent import STRONG, asking_terms, section_intents
 
 CASES = [
     ("how long does it take", s.DURATION),
@@ -65,3 +65,15 @@ def test_plain_words_for_anesthesia_find_the_words_pages_use():
 
 def test_radiation_leans_towards_risks():
     assert section_intents("how much radiation is a chest x-ray")[s.RISKS] > 0
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [
+        ("is it risky", {"risky"}),
+        ("what is dry socket", set()),  # the summary pattern ends inside "dry": "dry" stays
+        ("the nurse is giving me a b12 shot, does it hurt", {"nurse", "hurt"}),
+    ],
+)
+def test_asking_terms_are_the_words_that_say_what_is_asked(question, asking):
+    assert asking_terms(question) == asking
