@@ -23,6 +23,7 @@ class Embedder:
         self.torch_threads = torch_threads
         self.texts_embedded = 0
         self._model = None
+        self._whole_words: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -56,6 +57,15 @@ class Embedder:
             convert_to_numpy=True,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    @property
+    def whole_words(self) -> frozenset[str]:
+        """Words the model's tokenizer holds whole: everyday words ("took", "yesterday"),
+        as opposed to names it must spell in pieces ("b12", "prolia")."""
+        if self._whole_words is None:
+            vocabulary = self._load().tokenizer.get_vocab()
+            self._whole_words = frozenset(w for w in vocabulary if w.isalnum())
+        return self._whole_words
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]

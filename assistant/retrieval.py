@@ -25,7 +25,7 @@ from assistant.index import Chunk
 from assistant.intent import CUE, INTENT_WORDS, asking_terms, section_intents, topic_words
 from assistant.procedures import GENERIC_TERMS, Mention, ProcedureMatcher, find_codes
 from assistant.section_model import FINGERPRINT_TEXT, SectionModel
-from assistant.text import terms, words
+from assistant.text import STOPWORDS, stem, terms, words
 
 log = logging.getLogger(__name__)
 
@@ -224,9 +224,14 @@ class Engine:
         return (sum(best) + floor * (wanted - len(best))) / wanted
 
     def _own_words(self, question: str) -> set[str]:
-        """Pages holding a word of the message that no other page holds ("b12")."""
+        """Pages holding a word of the message that no other page holds ("b12"). Only words
+        the model spells in pieces: in a small collection everyday words ("took") are on one
+        page by chance."""
+        ignore = INTENT_WORDS | GENERIC_TERMS | asking_terms(question)
+        everyday = self.embedder.whole_words
+        candidates = {stem(w) for w in words(question) if w not in everyday and w not in STOPWORDS}
         found = set()
-        for term in set(terms(question)) - INTENT_WORDS - GENERIC_TERMS - asking_terms(question):
+        for term in candidates - ignore:
             if not term.isdigit():
                 code = self.corpus.only_page_using(term, OWN_WORD_MAX_ROWS)
                 if code:

@@ -260,3 +260,12 @@ def test_a_word_only_one_page_uses_points_to_that_page(settings, write_page, emb
     monkeypatch.setattr(retrieval, "OWN_WORD_MAX_ROWS", 0)  # without it, the name word wins
     question = "can i do my b12 shots at home instead of going in every month"
     assert assistant.new_conversation().ask(question).sources[0].code == "82962"
+
+
+def test_an_everyday_word_on_one_page_does_not_point_to_it(assistant):
+    """Only the follow-up-interval page says "took"; the message is about biopsy results."""
+    engine = assistant.engine
+    assert engine.corpus.only_page_using("took", 40) == "0528F"
+    question = "dr took biopsies during my colonoscopy yesterday, when do the results come"
+    assert "0528F" not in engine._own_words(question)
+    assert "took" in engine.embedder.whole_words and "b12" not in engine.embedder.whole_words
