@@ -211,9 +211,11 @@ def section_intents(question: str) -> dict[str, float]:
         and weights.get(s.RISKS, 0.0) < STRONG
         and weights.get(s.BENEFITS, 0.0) < STRONG
     ):
-        # "can i eat after" asks about recovery, whatever the verb; "sore the day after, is
+        # "can i eat after" leans towards recovery, whatever the verb; "sore the day after, is
         # that normal" asks about a side effect, "will his hearing improve after" the benefit.
-        weights[s.RECOVERY] = 1.0
+        # Only a lean: the section classifier weighs "after" in context ("can the boil come
+        # back after they drain it" asks about a risk).
+        weights[s.RECOVERY] = max(weights.get(s.RECOVERY, 0.0), CUE)
         if s.PREPARATION in weights:
             weights[s.PREPARATION] *= 0.3
     if s.SUMMARY in weights and any(w >= 0.9 for k, w in weights.items() if k != s.SUMMARY):

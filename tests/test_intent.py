@@ -77,3 +77,11 @@ def test_radiation_leans_towards_risks():
 )
 def test_asking_terms_are_the_words_that_say_what_is_asked(question, asking):
     assert asking_terms(question) == asking
+
+
+def test_after_leans_towards_recovery_without_deciding():
+    """The section classifier weighs "after" in context; the rule only leans."""
+    eat_after = section_intents("can i eat after")
+    assert max(eat_after, key=eat_after.get) == s.RECOVERY
+    assert eat_after[s.RECOVERY] < STRONG
+    assert section_intents("can the boil come back after they drain it").get(s.RECOVERY, 0) < STRONG
