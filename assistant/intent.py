@@ -6,6 +6,7 @@ and the dense and keyword scores still decide between close candidates.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant import sections as s
@@ -185,6 +186,7 @@ def topic_words(question: str) -> str:
     return " ".join(page_words for pattern, page_words in _TOPICS if pattern.search(text))
 
 
+@functools.lru_cache(maxsize=256)  # asked twice per search: the page words, the rare terms
 def asking_terms(question: str) -> frozenset[str]:
     """Terms of the words with which a question says what it asks ("is it risky"): they never
     point at one page, even when only one page happens to use them."""

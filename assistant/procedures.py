@@ -182,11 +182,15 @@ class ProcedureMatcher:
         kept = [w for w in words(text) if w in STOPWORDS or self.name_term(stem(w)) not in names]
         return " ".join(kept)
 
+    def _split(self, text: str) -> tuple[str, set[str]]:
+        """The message without its negated words, and the name words those stand for."""
+        positive, negated_words = split_negated(text)
+        return positive, {t for t in map(self.name_term, negated_words) if t}
+
     def rejects(self, code: str, text: str) -> bool:
         """The message negates a word this page's name holds: "and the one without biopsy"
         turns away from "EGD with biopsy"."""
-        _, negated_words = split_negated(text)
-        negated = {t for t in map(self.name_term, negated_words) if t}
+        _, negated = self._split(text)
         named = self._terms_of.get(code, set()) - self._negated_of.get(code, set())
         return bool(negated & named)
 
@@ -194,9 +198,9 @@ class ProcedureMatcher:
         """Pages whose names share words with the message, best first. A word the message
         negates counts for the pages whose names negate it too and against those that
         name it ("brain mri with no dye" is not "MRI with contrast dye")."""
-        positive, negated_words = split_negated(text)
+        positive, negated = self._split(text)
         query = self._query_terms(positive)
-        negated = {t for t in map(self.name_term, negated_words) if t} - set(query)
+        negated -= set(query)
         total = sum(self._idf[t] for t in [*query, *negated])
         if not total:
             return []
