@@ -321,6 +321,15 @@ _SYMPTOMS = (
             r"stroke (?:signs|symptoms)|(?:signs|symptoms) of (?:a )?stroke|stroking out",
         ),
     ),
+    _Symptom(
+        "sudden vision loss",
+        _words(
+            r"(?:dark )?(?:curtain|shadow|veil)(?: \w+){0,4}? (?:over|across|covering|blocking)"
+            r"(?: \w+){0,2}? (?:vision|sight|eye)",
+            r"(?:vision|sight)(?: \w+){0,5}? (?:went|going|gone|turned) (?:dark|black|blurry)",
+            r"(?:shower|burst|tons|lots|loads) of (?:new )?floaters",
+        ),
+    ),
     _Symptom("worst headache", _words(r"worst head ?ache|worst migraine|thunderclap head ?ache")),
     _Symptom(
         "seizure",
@@ -640,7 +649,8 @@ _COST = (
             r"(?:book|make|get|set up|setup|schedule|reschedule|cancel|change|move|request"
             r"|arrange|confirm) (?:\w+ ){0,2}?(?:appointments?|appts?|consultations?|consults?"
             r"|slots?)",
-            r"(?:can|could|would|will) you (?:please )?(?:book|schedule|reschedule|cancel)",
+            r"(?:can|could|would|will) (?:you|u|ya) (?:please |pls )?(?:book|schedule|reschedule"
+            r"|cancel)",
             r"how (?:do|can|should) i (?:book|schedule|reschedule|cancel)",
             r"(?:book|schedule|reschedule) (?:me|it|this|the procedure|the surgery|the test)"
             r"(?! in for)",
@@ -665,6 +675,9 @@ _COST = (
             r"|doctors?|surgeons?|specialists?|dentists?|centers?|centres?)",
             r"recommend (?:me )?(?:a|an|any|some) (?:good )?(?:\w+ )?(?:hospital|clinic|doctor"
             r"|surgeon|specialist|dentist|center|centre)s?",
+            r"(?:dr|doctor|surgeon|specialist|dentist|clinic|hospital)(?: \w+){0,6} any good",
+            r"(?:online |patient |good |bad )reviews",
+            r"reviews (?:of|for|on) (?:dr|doctor|the (?:\w+ )?(?:doctor|surgeon|clinic|hospital))",
         ),
     ),
 )

@@ -58,6 +58,12 @@ EMERGENCIES = [
     ("sudden weakness on one side of my body", "stroke signs"),
     ("my dad is suddenly confused and cant talk properly", "stroke signs"),
     ("she is having a stroke", "stroke signs"),
+    (
+        "had the laser 2 days ago, now theres a dark curtain coming down over my vision",
+        "sudden vision loss",
+    ),
+    ("my vision in the left eye just went dark", "sudden vision loss"),
+    ("i suddenly have a shower of floaters in my right eye", "sudden vision loss"),
     ("i think i might be having a stroke", "stroke signs"),
     ("i think my dad just had a stroke", "stroke signs"),
     ("worst headache of my life", "worst headache"),
@@ -84,6 +90,8 @@ EMERGENCIES = [
 
 NOT_EMERGENCIES = [
     "is heavy bleeding a risk of colonoscopy?",
+    "what are the signs of a retinal detachment, like a curtain over your vision",
+    "is it normal to see a few floaters after the yag laser",
     "can a cardiac cath cause chest pain?",
     "what are the chances of fainting during a blood draw",
     "could i pass out during the procedure",
@@ -203,6 +211,8 @@ COST = [
     ("what are your opening hours", "opening hours"),
     ("whats the best hospital near me for heart surgery", "provider"),
     ("can you recommend a good knee surgeon", "provider"),
+    ("is dr patel at the vein clinic any good? reviews?", "provider"),
+    ("can u book me in for a spirometry next tuesday morning", "appointment"),
 ]
 
 NOT_COST = [
@@ -223,6 +233,7 @@ NOT_COST = [
     "is it done in a hospital or a clinic",
     "what kind of doctor does the procedure",
     "what is the best way to prepare",
+    "who reviews my scan results",
     "can i cancel my blood thinners myself or does the doctor do it",
     "will the wound stay open",
 ]
