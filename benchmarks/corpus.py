@@ -24,7 +24,12 @@ from benchmarks import vocab as v
 
 SEED = 20261125
 HCPCS_LETTERS = "ACGJLV"
-SAMPLE_DIRS = ("data/procedures", "benchmarks/heldout/pages", "benchmarks/heldout2/pages")
+SAMPLE_DIRS = (
+    "data/procedures",
+    "benchmarks/heldout/pages",
+    "benchmarks/heldout2/pages",
+    "benchmarks/heldout3/pages",
+)
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),
     "Purpose": ("Purpose of the Procedure", "Why It Is Done"),

@@ -41,6 +41,10 @@ QUESTION_SETS = {
         "benchmarks/heldout2/questions.jsonl",
         ("benchmarks/heldout2/pages", "data/procedures"),
     ),
+    "heldout3": (
+        "benchmarks/heldout3/questions.jsonl",
+        ("benchmarks/heldout3/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
