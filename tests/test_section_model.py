@@ -6,13 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 
 from assistant import sections as s
-from assistant.section_model import FINGERPRINT_TEXT, WORD_PATTERN, SectionModel
-from training.train_section_model import DATA, C, load
+from assistant.section_model import FINGERPRINT_TEXT, SectionModel
+from training.train_section_model import DATA, load, word_pipeline
 
 # Phrasings none of the golden or held-out questions use.
 UNSEEN = [
@@ -38,8 +35,7 @@ def test_shipped_word_weights_are_those_the_training_questions_give(model):
     """Catches both a stale model file (questions edited, not retrained) and any drift of the
     numpy TF-IDF from scikit-learn's."""
     questions, labels = load(DATA)
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN)
-    pipeline = make_pipeline(words, LogisticRegression(C=C, max_iter=5000)).fit(questions, labels)
+    pipeline = word_pipeline().fit(questions, labels)
     probes = [q for q, _ in UNSEEN] + ["can i eat before", "", "ok"]
     expected = pipeline.predict_proba(probes)
     for probe, row in zip(probes, expected, strict=True):

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 
 from assistant import sections as s
 from assistant.embedder import Embedder
@@ -45,6 +45,12 @@ def load(path: Path) -> tuple[list[str], list[str]]:
     return questions, labels
 
 
+def word_pipeline() -> Pipeline:
+    """The word regression: TF-IDF of words and word pairs, then a logistic regression."""
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN)
+    return make_pipeline(words, LogisticRegression(C=C, max_iter=5000))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -56,8 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     vectors = embedder.encode(questions)
     y = np.array(labels)
     by_embedding = LogisticRegression(C=C, max_iter=5000)
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=WORD_PATTERN)
-    by_words = make_pipeline(words, LogisticRegression(C=C, max_iter=5000))
+    by_words = word_pipeline()
+    words = by_words[0]
 
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
     p_embedding = cross_val_predict(by_embedding, vectors, y, cv=folds, method="predict_proba")
