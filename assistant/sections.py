@@ -127,6 +127,38 @@ def canonical_section(heading: str) -> str | None:
     return _ALIASES.get(normalise_heading(heading))
 
 
+# What a renamed heading's words say it holds ("After the Test", "How the Scan Is Done"), tried
+# in order; a heading none of them fits keeps its own name and gets no section boost.
+_RENAMED: tuple[tuple[str, str], ...] = (
+    (r"\bcodes?\b", SIMILAR),
+    (r"\balternatives?\b|\bother options\b|\binstead\b", ALTERNATIVES),
+    (r"\brisks?\b|\bcomplications?\b|\bside effects?\b|\bsafety\b|\bwarnings?\b", RISKS),
+    (r"\bbenefits?\b|\badvantages?\b", BENEFITS),
+    (r"\bbefore\b|\bprepar\w*|\bgetting ready\b", PREPARATION),
+    (r"\bafter\b|\baftercare\b|\brecover\w*|\bhome care\b|\bfollow ?up\b", RECOVERY),
+    (r"\bhow long\b|\bduration\b|\blength\b", DURATION),
+    (
+        r"\bhow (it|the \w+|this) (is|are) (done|performed)\b|\bduring\b|\bsteps?\b|\bhow to use\b",
+        PROCEDURE,
+    ),
+    (r"\bwhat (to|you can|you will) expect\b|\bwhat it feels\b|\bexperience\b", EXPERIENCE),
+    (r"\bwho\b.*\b(performs?|does)\b|\bcare team\b", PERSONNEL),
+    (r"\bwhere\b", SETTING),
+    (r"\bcandidates?\b|\beligib\w*|\bcriteria\b|\bwho (needs|should)\b", INDICATIONS),
+    (r"\bwhy\b|\bgoals?\b|\bpurpose\b", PURPOSE),
+    (r"\boverview\b|\bwhat is\b", SUMMARY),
+)
+
+
+def renamed_section(heading: str) -> str | None:
+    """The canonical section a heading that is not a known alias most likely renames."""
+    text = normalise_heading(heading)
+    known = _ALIASES.get(text)
+    if known:
+        return known
+    return next((section for pattern, section in _RENAMED if re.search(pattern, text)), None)
+
+
 def same_section(a: str, b: str) -> bool:
     """Compare two section names the way evaluation does: by canonical name, else case-blind."""
     ca, cb = canonical_section(a), canonical_section(b)

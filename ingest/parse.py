@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from assistant.sections import SUMMARY, canonical_section
+from assistant.sections import SUMMARY, canonical_section, renamed_section
 from ingest.page import IngestError, ProcedurePage, Section
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm"})
@@ -27,6 +27,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".ht
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _MAX_DEPTH = 2  # three list levels: deeper nesting on real pages is layout, not meaning
+_MAX_HEADING_WORDS = 6  # a plain-text line this short, capitalised and unpunctuated is a heading
 _SEARCH_HINT = (
     "add front matter ('---' / 'code: 00632' / 'code_system: CPT4' / '---'), "
     'an HTML <meta name="code">, a URL like .../code/cpt4/00632-slug, '
@@ -48,6 +49,7 @@ _EMPHASIS = re.compile(r"(\*{1,3}|_{2,3})(\S(?:.*?\S)?)\1")
 _HASH_RUN = re.compile(r"#{2,}")
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 _SPACES = re.compile(r"\s+")
+_PUNCTUATION_END = re.compile(r"[.:;,!?)\]]$")
 
 
 def _normalise_chars(text: str) -> str:
@@ -629,22 +631,58 @@ class _Draft:
     lines: list[_Line] = field(default_factory=list)
 
 
+def _plain_heading(line: _Line) -> bool:
+    """A plain-text line set like a heading: a few capitalised words and no punctuation
+    ("Understanding Your Results"), unlike a sub-label ("Blood Draw:") or a sentence."""
+    words = line.text.split()
+    return (
+        line.kind == "text"
+        and 0 < len(words) <= _MAX_HEADING_WORDS
+        and line.text[0].isupper()
+        and _PUNCTUATION_END.search(line.text) is None
+        and all(word[0].isupper() or len(word) <= 4 for word in words)
+    )
+
+
+def _renamed_heading(line: _Line, level: int | None, current: _Draft, after: _Line | None) -> bool:
+    """An unknown heading that starts a section: at the level of the known headings or, on a
+    page that marks no headings, a heading-like line between text of the current section
+    (right under a heading it is that section's sub-label) and text of its own."""
+    if line.kind == "heading":
+        return line.level == level
+    return (
+        level is None
+        and bool(current.lines)
+        and _plain_heading(line)
+        and after is not None
+        and after.kind != "heading"
+        and not _known_heading(after)
+    )
+
+
 def _split_sections(lines: list[_Line], level: int | None) -> list[_Draft]:
     """Cut the body at section headings; `lines` must start with one.
 
     A canonical section seen before is not started again: on real pages such a repeat is a
     sub-label (`Procedure:` inside the description, `After the procedure:` inside the patient
-    experience). An unknown heading at the level of the known ones is a renamed section.
+    experience). An unknown heading is a renamed section ("After the Test" for recovery), or a
+    sub-label when its words name the section it is in.
     """
     drafts: list[_Draft] = []
     seen: set[str] = set()
-    for line in lines:
+    for index, line in enumerate(lines):
         canonical = _known_heading(line)
+        after = lines[index + 1] if index + 1 < len(lines) else None
         if canonical and canonical not in seen:
             seen.add(canonical)
             drafts.append(_Draft(_label(line.text), canonical))
-        elif not canonical and line.kind == "heading" and line.level == level:
-            drafts.append(_Draft(_label(line.text), _label(line.text)))
+        elif not canonical and _renamed_heading(line, level, drafts[-1], after):
+            label = _label(line.text)
+            renamed = renamed_section(label) or label
+            if renamed == drafts[-1].canonical:
+                drafts[-1].lines.append(line)
+            else:
+                drafts.append(_Draft(label, renamed))
         else:
             drafts[-1].lines.append(line)
     return drafts

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.sections import renamed_section
 from ingest.page import IngestError, ProcedurePage
 from ingest.parse import SUPPORTED_SUFFIXES, parse, read_page
 
@@ -213,6 +214,56 @@ def test_renamed_risk_headings_map_to_the_canonical_section(heading: str) -> Non
     assert [(s.heading, s.canonical) for s in page.sections] == [
         (heading, "Risks and Complications")
     ]
+
+
+def test_plain_text_renamed_sections_are_found_by_their_shape() -> None:
+    """Real .txt pages rename sections ("After the Test") with nothing but a line of their own."""
+    page = parse(
+        lumbar_page(
+            "Procedure Description",
+            "Blood Draw:",
+            "  1. A needle is placed in a vein.",
+            "Complications",
+            "  • A small bruise",
+            "Understanding Your Results",
+            "  • A high level usually means an underactive thyroid.",
+            "After the Test",
+            "  • You can eat right away.",
+        ),
+        "cpt4_84443.txt",
+    )
+    assert [(s.heading, s.canonical) for s in page.sections] == [
+        ("Procedure Description", "Procedure Description"),
+        ("Complications", "Risks and Complications"),
+        ("Understanding Your Results", "Understanding Your Results"),
+        ("After the Test", "Recovery"),
+    ]
+    assert section(page, "Procedure Description").startswith("Blood Draw:\n1. A needle")
+
+
+def test_plain_text_capitalised_lines_that_are_not_headings_stay_inside() -> None:
+    page = parse(
+        lumbar_page(
+            "Indications",
+            "Patient Criteria",  # right under the heading: the section's own sub-label
+            "  • Unable to walk safely",
+            "Setting",
+            "An outpatient clinic.",
+            "Outpatient Surgery Center",  # its words name the section it is in
+            "Risks",
+            "  • Falls",
+            "Call Your Doctor If You Have a Fever or Chills Tonight",  # too long for a heading
+            "A Sentence That Ends Like One.",
+        ),
+        "cpt4_00632.txt",
+    )
+    assert [s.canonical for s in page.sections] == [
+        "Indications",
+        "Setting",
+        "Risks and Complications",
+    ]
+    assert section(page, "Indications").startswith("Patient Criteria\n- Unable")
+    assert section(page, "Setting") == "An outpatient clinic.\nOutpatient Surgery Center"
 
 
 def test_missing_sections_are_fine() -> None:
@@ -580,7 +631,7 @@ def test_markdown_unknown_heading_at_section_level_is_a_renamed_section(
     markdown: ProcedurePage,
 ) -> None:
     assert [(s.heading, s.canonical) for s in markdown.sections][3:] == [
-        ("Aftercare Tips", "Aftercare Tips"),
+        ("Aftercare Tips", "Recovery"),  # its words say what it renames
         ("Similar Codes", "Similar Codes"),
     ]
 
@@ -853,3 +904,20 @@ def test_read_page_decodes_utf8_with_bom_and_utf16(tmp_path: Path) -> None:
 def test_page_whose_sections_are_all_empty_is_an_error():
     with pytest.raises(IngestError, match="every section is empty"):
         parse("# T\n## Summary\n## Duration\n", "10016-empty.md")
+
+
+@pytest.mark.parametrize(
+    ("heading", "canonical"),
+    [
+        ("After the Test", "Recovery"),
+        ("After Your Session", "Recovery"),
+        ("How the Test Is Done", "Procedure Description"),
+        ("Before Your Visit", "Preparation"),
+        ("Possible Side Effects", "Risks and Complications"),
+        ("Who Performs the Scan", "Personnel"),
+        ("Other Options", "Alternatives"),
+        ("Understanding Your Results", None),
+    ],
+)
+def test_renamed_headings_map_by_their_words(heading: str, canonical: str | None) -> None:
+    assert renamed_section(heading) == canonical
