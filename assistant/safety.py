@@ -227,7 +227,7 @@ _SYMPTOMS = (
         _words(
             r"(?:heavy|heavily|heavey|lots of|lot of|alot of|so much|too much|excessive|severe"
             r"|profuse|massive|uncontrolled|uncontrollable|gushing|pouring|spurting|nonstop"
-            rf"|non stop|constant) {_BLEED}",
+            rf"|non stop|constant) (?:(?:bright|dark|fresh) )?(?:red )?{_BLEED}",
             r"(?:bleed|bleeding|bleding|bleedin) (?:really |very |so )?(?:heavily|heavy|a lot"
             r"|alot|so much|profusely|badly|like crazy|everywhere|nonstop|non stop)",
             r"(?:blood|bleeding) (?:is )?(?:gushing|pouring|spurting|everywhere|all over)",
@@ -237,6 +237,8 @@ _SYMPTOMS = (
             r"(?: \w+){0,2}? (?:a lot|alot|lots|so much|everywhere)",
             r"(?:toilet|bowl) (?:is )?(?:full of|filled with) blood",
             r"passing (?:large |big )?(?:blood )?clots",
+            r"passing (?:lots of |a lot of |so much )?(?:(?:bright|dark|fresh) )?(?:red )?blood"
+            r" and clots",
         ),
     ),
     _Symptom(
@@ -374,6 +376,19 @@ _SYMPTOMS = (
         ),
     ),
     _Symptom(
+        "high fever",
+        _words(
+            r"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:10[3-6]|39 [5-9]|4[0-2])"
+        ),
+    ),
+    _Symptom(
+        "rigid belly",
+        _words(
+            r"(?:belly|stomach|abdomen|tummy) (?:is |feels |feel |getting |has gone |went |gone )*"
+            r"(?:really |very |so |rock )?(?:hard|rigid|board like|boardlike)(?! to)",
+        ),
+    ),
+    _Symptom(
         "severe pain with fever",
         _words(
             rf"{_SEVERE_PAIN}(?: \w+){{0,10}}? {_FEVER}",
@@ -447,6 +462,8 @@ _HISTORY = _words(
     r"at night|for (?:years|months)|on exertion|(?:walking|climbing|going) up (?:the )?stairs",
     r"when (?:i|he|she|they) (?:exercise|walk|climb|run|exert|lie down|sleep)",
 )
+# "last week ... and now i'm ...": the past names the procedure, the symptom is happening now.
+_NOW = _words(r"(?:and|but) now|now (?:i|im|ive|he|hes|she|shes|they|theyre|my|his|her|its|there)")
 # Before a self-reporting phrase ("what if i cant breathe", "could i have passed out").
 _CONDITIONAL = _words(
     r"if|whether|unless|in case|could|would|might|may|will|can|does|did|should|what happens"
@@ -756,7 +773,7 @@ class _Framing:
     @classmethod
     def of(cls, sentence: str) -> _Framing:
         return cls(
-            _HISTORY.search(sentence) is not None,
+            _HISTORY.search(sentence) is not None and _NOW.search(sentence) is None,
             _TOPIC.search(sentence) is not None,
             _GENERAL.search(sentence) is not None,
             _CONTEXT.search(sentence) is not None,

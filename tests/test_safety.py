@@ -64,6 +64,17 @@ EMERGENCIES = [
     ),
     ("my vision in the left eye just went dark", "sudden vision loss"),
     ("i suddenly have a shower of floaters in my right eye", "sudden vision loss"),
+    ("my son has a fever of 104", "high fever"),
+    ("3 days after my hernia repair my belly is rock hard", "rigid belly"),
+    # The past names the procedure; "and now" makes the symptoms current.
+    (
+        "had my appendix out 3 days ago and now i have a fever of 103, my belly is hard",
+        "high fever",
+    ),
+    (
+        "colonoscopy last week and now im passing lots of bright red blood and clots",
+        "heavy bleeding",
+    ),
     ("i think i might be having a stroke", "stroke signs"),
     ("i think my dad just had a stroke", "stroke signs"),
     ("worst headache of my life", "worst headache"),
@@ -89,6 +100,11 @@ EMERGENCIES = [
 ]
 
 NOT_EMERGENCIES = [
+    "is a fever of 103 normal after surgery",
+    "what if my belly feels hard after the c section",
+    "had a colonoscopy last year and now i want to know if passing out is a risk",
+    "is the recovery hard on the stomach",
+    "i bled a lot last week after the biopsy",
     "is heavy bleeding a risk of colonoscopy?",
     "what are the signs of a retinal detachment, like a curtain over your vision",
     "is it normal to see a few floaters after the yag laser",
