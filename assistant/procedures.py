@@ -27,6 +27,7 @@ GENERIC_TERMS = (
     )
     | _KEPT_STOPWORDS
 )
+WHOLE_NAME_TERMS = 2  # a name this long said in full names its page ("rolling walker")
 CLOSE_CUTOFF = 0.84  # "colonscopy" -> "colonoscopy", not "biopsy" -> "biopsies" noise
 MAX_GUESSES = 50_000  # bounds the memo against floods of made-up words
 ABBREVIATION_SHARE = 0.5  # of the pages using a word whose names hold what it abbreviates
@@ -75,6 +76,7 @@ class Mention:
     code: str
     score: float  # share of the message's name words (by rarity) that this page's names hold
     specific: bool  # at least one shared word is not a generic one like "surgery"
+    whole_name: bool = False  # the message holds every word of one of the page's names
 
 
 class ProcedureMatcher:
@@ -95,6 +97,7 @@ class ProcedureMatcher:
         self._pages_using = pages_using
         self._terms_of: dict[str, set[str]] = {}
         self._negated_of: dict[str, set[str]] = {}  # "EGD without biopsy": {"biopsy"}
+        self._names_of: dict[str, list[frozenset[str]]] = {}  # each name's specific terms
         pages_with: dict[str, set[str]] = defaultdict(set)
         for page in pages:
             names = " ".join([page.title, *page.common_names])
@@ -103,6 +106,11 @@ class ProcedureMatcher:
             self._negated_of[page.code] = negated - page_terms
             page_terms |= negated
             self._terms_of[page.code] = page_terms
+            self._names_of[page.code] = [
+                name
+                for text in (page.title, *page.common_names)
+                if len(name := frozenset(name_terms(text)) - GENERIC_TERMS) >= WHOLE_NAME_TERMS
+            ]
             for term in page_terms:
                 pages_with[term].add(page.code)
         n = max(len(self._terms_of), 1)
@@ -212,8 +220,18 @@ class ProcedureMatcher:
                 scores[code] += (1 if agrees else -1) * self._idf[term] / total
                 if agrees and term not in GENERIC_TERMS:
                     specific.add(code)
+        said = set(query)
         return sorted(
-            (Mention(code, score, code in specific) for code, score in scores.items() if score > 0),
+            (
+                Mention(
+                    code,
+                    score,
+                    code in specific,
+                    any(name <= said for name in self._names_of[code]),
+                )
+                for code, score in scores.items()
+                if score > 0
+            ),
             key=lambda m: m.score,
             reverse=True,
         )

@@ -200,6 +200,8 @@ class Engine:
         for code in {*dense_of, *best_keyword, *mentions, *own_words}:
             mention = mentions.get(code)
             share = mention.score if mention else 0.0
+            if mention and mention.whole_name:  # however much else the message says
+                share = max(share, MENTION_MIN)
             if code in own_words:  # "b12" names its page as much as half its name would,
                 share = min(1.0, share + MENTION_MIN)  # on top of the name words it shares
                 mention = mention or Mention(code, share, True)

@@ -72,3 +72,12 @@ def test_a_negated_word_points_away_from_the_pages_named_with_it() -> None:
     assert named(matcher, "upper endoscopy with biopsies")[:1] == ["43239"]
     # A negation that negates no name word changes nothing.
     assert named(matcher, "doesn't the upper endoscopy with biopsy hurt")[:1] == ["43239"]
+
+
+def test_a_name_said_in_full_is_marked_however_long_the_message() -> None:
+    pages = [*PAGES, PageInfo("E0143", "HCPCS", "Folding Wheeled Walker", ("rolling walker",), "w")]
+    matcher = ProcedureMatcher(pages, KNOWN, pages_using)
+    message = "my mom is coming home with a rolling walker after her hip replacement"
+    mentions = {m.code: m for m in matcher.mentions(message)}
+    assert mentions["E0143"].whole_name
+    assert not mentions["27447"].whole_name  # "replacement" alone is not "total knee replacement"
