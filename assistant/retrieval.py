@@ -293,8 +293,12 @@ class Engine:
         return None, "none", named
 
     def _only_page_with_all_terms(self, question: str) -> str | None:
-        """A rare term combination found on one page only ("what is dry socket") names it."""
+        """A rare term combination found on one page only ("what is dry socket") names it. A
+        single everyday word does not: "want" may be on one page by chance."""
         ignore = INTENT_WORDS | GENERIC_TERMS | asking_terms(question)
+        content = {w for w in words(question) if w not in STOPWORDS and stem(w) not in ignore}
+        if len({stem(w) for w in content}) == 1 and content <= self.embedder.whole_words:
+            return None
         rows = self.corpus.keyword.rows_with_all(question, ignore=ignore)
         if rows is None or not len(rows):
             return None

@@ -77,9 +77,16 @@ def test_answer_to_a_clarifying_question_answers_the_original_question(assistant
     assert (answer.sources[0].code, answer.sources[0].section) == ("45378", "Duration")
 
 
-@pytest.mark.parametrize("message", ["how long does it take?", "is it risky"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how long does it take?",
+        "is it risky",
+        "my doctor wants me to get the procedure done, how should i prepare",
+    ],
+)
 def test_question_needing_a_procedure_gets_a_clarifying_question(assistant, message):
-    # "risky" is on one page only, but it says what is asked, not which procedure.
+    # "risky" and "want" are on one page only, but they do not say which procedure.
     answer = assistant.new_conversation().ask(message)
     assert answer.outcome is Outcome.CLARIFY
     assert not answer.sources
