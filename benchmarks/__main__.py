@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--set",
         action="append",
-        choices=("golden", "heldout", "heldout2", "heldout3"),
+        choices=("golden", "heldout", "heldout2", "heldout3", "heldout4"),
         help="quality: question sets (default all)",
     )
     parser.add_argument("--question-file", type=Path, help="quality: a custom question file")

@@ -29,6 +29,7 @@ SAMPLE_DIRS = (
     "benchmarks/heldout/pages",
     "benchmarks/heldout2/pages",
     "benchmarks/heldout3/pages",
+    "benchmarks/heldout4/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

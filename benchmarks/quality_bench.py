@@ -45,6 +45,10 @@ QUESTION_SETS = {
         "benchmarks/heldout3/questions.jsonl",
         ("benchmarks/heldout3/pages", "data/procedures"),
     ),
+    "heldout4": (
+        "benchmarks/heldout4/questions.jsonl",
+        ("benchmarks/heldout4/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",

@@ -609,7 +609,7 @@ def write_report(results: Path, docs: Path) -> Path:
     startup = _load_all(results, "startup")
     sets = {
         name: data
-        for name in ("golden", "heldout", "heldout2", "heldout3", "custom")
+        for name in ("golden", "heldout", "heldout2", "heldout3", "heldout4", "custom")
         if (data := load_json(results / f"quality-{name}.json"))
     }
     lines = [
