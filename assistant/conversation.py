@@ -156,6 +156,13 @@ class Conversation:
         )
         if other_procedure and retrieval.how != "code":
             return Outcome.OUT_OF_SCOPE  # "a tonsillectomy": no page even uses the word
+        matcher = self.assistant.engine.matcher
+        if (
+            retrieval.code
+            and retrieval.how != "code"
+            and matcher.other_body_part(retrieval.code, text)
+        ):
+            return Outcome.OUT_OF_SCOPE  # "hip replacement" on the knee replacement page
         if retrieval.code is None:
             asks_section = any(w >= 0.9 for w in retrieval.intents.values())
             if concern is Concern.COST or (retrieval.unknown_terms and not asks_section):

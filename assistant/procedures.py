@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from assistant.anatomy import BODY_PART
 from assistant.corpus import PageInfo
 from assistant.intent import INTENT_WORDS
 from assistant.text import STOPWORDS, fold, stem, terms, words
@@ -27,6 +28,7 @@ GENERIC_TERMS = (
     )
     | _KEPT_STOPWORDS
 )
+BODY_PART_REACH = 2  # "hip replacement", "hip joint replacement"
 WHOLE_NAME_TERMS = 2  # a name this long said in full names its page ("rolling walker")
 CLOSE_CUTOFF = 0.84  # "colonscopy" -> "colonoscopy", not "biopsy" -> "biopsies" noise
 MAX_GUESSES = 50_000  # bounds the memo against floods of made-up words
@@ -201,6 +203,26 @@ class ProcedureMatcher:
         _, negated = self._split(text)
         named = self._terms_of.get(code, set()) - self._negated_of.get(code, set())
         return bool(negated & named)
+
+    def other_body_part(self, code: str, text: str) -> str | None:
+        """A body part the message puts before a word of this page's name while the page
+        names another part and never mentions this one: "hip replacement" is not the
+        "total knee replacement" page."""
+        name = self._terms_of.get(code, set())
+        parts = {BODY_PART[t] for t in name if t in BODY_PART}
+        message = [stem(w) for w in words(text)]
+        if parts & {BODY_PART.get(term) for term in message}:
+            return None  # "hip and knee replacement" asks about the page's part too
+        for at, term in enumerate(message):
+            part = BODY_PART.get(term)
+            if part is None or not parts:
+                continue
+            following = message[at + 1 : at + 1 + BODY_PART_REACH]
+            if not any(self.name_term(t) in name - GENERIC_TERMS for t in following):
+                continue
+            if not any(code in self._pages_using(t) for t, p in BODY_PART.items() if p == part):
+                return term
+        return None
 
     def mentions(self, text: str) -> list[Mention]:
         """Pages whose names share words with the message, best first. A word the message

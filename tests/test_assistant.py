@@ -128,11 +128,22 @@ def test_a_question_that_starts_with_a_greeting_is_answered(assistant):
         "is a rhinoplasty painful",
         "tell me about lasik eye surgery recovery",  # "lasik" sits where a name would
         "what are the side effects of a kidney transplant",
+        "what is recovery like after a hip replacement",  # the knee replacement page's twin
     ],
 )
 def test_a_procedure_no_page_mentions_is_refused_not_guessed(assistant, message):
     answer = assistant.new_conversation().ask(message)
     assert answer.outcome is Outcome.OUT_OF_SCOPE and not answer.sources
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["recovery after my whole knee replacement", "can you have a knee scope if your hip hurts"],
+)
+def test_the_pages_own_body_part_is_answered(assistant, message):
+    answer = assistant.new_conversation().ask(message)
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.sources[0].code in {"27447", "29881"}
 
 
 def test_a_section_question_naming_no_procedure_asks_which_one(assistant):

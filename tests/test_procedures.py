@@ -81,3 +81,13 @@ def test_a_name_said_in_full_is_marked_however_long_the_message() -> None:
     mentions = {m.code: m for m in matcher.mentions(message)}
     assert mentions["E0143"].whole_name
     assert not mentions["27447"].whole_name  # "replacement" alone is not "total knee replacement"
+
+
+def test_another_body_part_before_a_name_word_is_another_procedure() -> None:
+    matcher = ProcedureMatcher(PAGES, KNOWN, pages_using)
+    assert matcher.other_body_part("27447", "recovery after a hip replacement") == "hip"
+    assert matcher.other_body_part("27447", "my whole knee replacement") is None
+    assert matcher.other_body_part("27447", "hip and knee replacement") is None
+    assert matcher.other_body_part("27447", "my hip hurts, when is the replacement") is None
+    # The joint page names no body part: it covers them all.
+    assert matcher.other_body_part("20610", "hip joint injection") is None
