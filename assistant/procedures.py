@@ -45,6 +45,10 @@ _NEGATION = re.compile(
 )
 
 
+# "with and without contrast" asks for both, like a name's "without and with contrast".
+_BOTH = re.compile(r"\b(?:with|w) ?(?:and|&|or|/) ?(?:without|w/?o)\b")
+
+
 def find_codes(text: str) -> list[str]:
     """Code-shaped tokens in the text, upper-cased, in order ('cpt 00632', 'g0121?')."""
     return [m.upper() for m in _CODE.findall(fold(text))]
@@ -70,7 +74,8 @@ def split_negated(text: str) -> tuple[str, set[str]]:
         negated.update(found)
         return " without " if found else match.group(0)  # "don't the ..." negates nothing
 
-    return _NEGATION.sub(take, fold(text)), negated
+    both = _BOTH.sub("without and with", fold(text))  # as CPT names put it; negates nothing
+    return _NEGATION.sub(take, both), negated
 
 
 @dataclass(frozen=True)
@@ -243,6 +248,10 @@ class ProcedureMatcher:
                 if agrees and term not in GENERIC_TERMS:
                     specific.add(code)
         said = set(query)
+        if "with" in said and "without" not in said:  # "with contrast" is not "without and with"
+            for code in self._pages_with.get("without", ()):
+                if code in scores:
+                    scores[code] -= self._idf["without"] / total
         return sorted(
             (
                 Mention(

@@ -74,6 +74,14 @@ def test_a_negated_word_points_away_from_the_pages_named_with_it() -> None:
     assert named(matcher, "doesn't the upper endoscopy with biopsy hurt")[:1] == ["43239"]
 
 
+def test_with_is_not_without_and_with() -> None:
+    contrast = PageInfo("70552", "CPT4", "MRI of the Brain With Contrast", (), "2")
+    matcher = ProcedureMatcher([*NEAR_TWINS, contrast])
+    assert named(matcher, "brain mri with contrast")[:1] == ["70552"]
+    assert named(matcher, "brain mri with and without contrast")[:1] == ["70553"]
+    assert named(matcher, "brain mri without contrast")[:1] == ["70551"]
+
+
 def test_a_name_said_in_full_is_marked_however_long_the_message() -> None:
     pages = [*PAGES, PageInfo("E0143", "HCPCS", "Folding Wheeled Walker", ("rolling walker",), "w")]
     matcher = ProcedureMatcher(pages, KNOWN, pages_using)
