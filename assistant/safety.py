@@ -330,6 +330,11 @@ _SYMPTOMS = (
             r"(?: \w+){0,2}? (?:vision|sight|eye)",
             r"(?:vision|sight)(?: \w+){0,5}? (?:went|going|gone|turned) (?:dark|black|blurry)",
             r"(?:shower|burst|tons|lots|loads) of (?:new )?floaters",
+            r"(?:cant|cannot|can not|unable to) see (?:out of|with|from|anything out of) (?:it|my"
+            r"|his|her|the|that|this|one)",
+            r"(?:lost|losing|lose) (?:all )?(?:my |his |her |the )?(?:vision|sight)(?! (?:test"
+            r"|insurance|plan))",
+            r"(?:went|gone|going) blind",
         ),
     ),
     _Symptom("worst headache", _words(r"worst head ?ache|worst migraine|thunderclap head ?ache")),

@@ -65,6 +65,11 @@ EMERGENCIES = [
     ("my vision in the left eye just went dark", "sudden vision loss"),
     ("i suddenly have a shower of floaters in my right eye", "sudden vision loss"),
     ("my son has a fever of 104", "high fever"),
+    (
+        "my eye is suddenly super painful and i cant see out of it, had laser on it yesterday",
+        "sudden vision loss",
+    ),
+    ("i think im losing my vision in my left eye", "sudden vision loss"),
     ("3 days after my hernia repair my belly is rock hard", "rigid belly"),
     # The past names the procedure; "and now" makes the symptoms current.
     (
@@ -101,6 +106,8 @@ EMERGENCIES = [
 
 NOT_EMERGENCIES = [
     "is a fever of 103 normal after surgery",
+    "can you lose your vision from a cataract surgery",
+    "will i be able to see out of it right after the laser",
     "what if my belly feels hard after the c section",
     "had a colonoscopy last year and now i want to know if passing out is a risk",
     "is the recovery hard on the stomach",
