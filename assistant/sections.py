@@ -138,7 +138,8 @@ _RENAMED: tuple[tuple[str, str], ...] = (
     (r"\bafter\b|\baftercare\b|\brecover\w*|\bhome care\b|\bfollow ?up\b", RECOVERY),
     (r"\bhow long\b|\bduration\b|\blength\b", DURATION),
     (
-        r"\bhow (it|the \w+|this) (is|are) (done|performed)\b|\bduring\b|\bsteps?\b|\bhow to use\b",
+        r"\bhow (it|the \w+|this) (is|are) (done|performed)\b|\bduring\b|\bsteps?\b|\bhow to use\b"
+        r"|\bhow (it|the \w+|this|an? \w+) works?\b|\bset ?up\b",
         PROCEDURE,
     ),
     (r"\bwhat (to|you can|you will) expect\b|\bwhat it feels\b|\bexperience\b", EXPERIENCE),

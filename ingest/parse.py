@@ -27,7 +27,7 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".ht
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _MAX_DEPTH = 2  # three list levels: deeper nesting on real pages is layout, not meaning
-_MAX_HEADING_WORDS = 6  # a plain-text line this short, capitalised and unpunctuated is a heading
+_MAX_HEADING_WORDS = 8  # a plain-text line this short, capitalised and unpunctuated is a heading
 _SEARCH_HINT = (
     "add front matter ('---' / 'code: 00632' / 'code_system: CPT4' / '---'), "
     'an HTML <meta name="code">, a URL like .../code/cpt4/00632-slug, '

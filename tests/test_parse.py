@@ -229,6 +229,8 @@ def test_plain_text_renamed_sections_are_found_by_their_shape() -> None:
             "  • A high level usually means an underactive thyroid.",
             "After the Test",
             "  • You can eat right away.",
+            "Things to Avoid While Wearing the Monitor",
+            "  • Do not shower.",
         ),
         "cpt4_84443.txt",
     )
@@ -237,6 +239,7 @@ def test_plain_text_renamed_sections_are_found_by_their_shape() -> None:
         ("Complications", "Risks and Complications"),
         ("Understanding Your Results", "Understanding Your Results"),
         ("After the Test", "Recovery"),
+        ("Things to Avoid While Wearing the Monitor", "Things to Avoid While Wearing the Monitor"),
     ]
     assert section(page, "Procedure Description").startswith("Blood Draw:\n1. A needle")
 
@@ -916,6 +919,8 @@ def test_page_whose_sections_are_all_empty_is_an_error():
         ("Possible Side Effects", "Risks and Complications"),
         ("Who Performs the Scan", "Personnel"),
         ("Other Options", "Alternatives"),
+        ("How a Session Works", "Procedure Description"),
+        ("Setup and Use", "Procedure Description"),
         ("Understanding Your Results", None),
     ],
 )
