@@ -28,7 +28,8 @@ def model() -> SectionModel:
 def test_training_questions_cover_every_section_evenly():
     _, labels = load(DATA)
     counts = {section: labels.count(section) for section in s.CANONICAL_SECTIONS}
-    assert min(counts.values()) == max(counts.values()) >= 100
+    # Even up to the few questions two writers happened to phrase alike (kept once).
+    assert max(counts.values()) - min(counts.values()) <= 5 and min(counts.values()) >= 100
 
 
 def test_shipped_word_weights_are_those_the_training_questions_give(model):
