@@ -17,6 +17,7 @@ from typing import Any
 
 from assistant.settings import PROJECT_ROOT
 from benchmarks.measure import cpu_clock, load_json, machine, save_json
+from benchmarks.quality_bench import QUESTION_SETS
 
 COMMANDS = (
     "all",
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--set",
         action="append",
-        choices=("golden", "heldout", "heldout2", "heldout3", "heldout4"),
+        choices=tuple(QUESTION_SETS),
         help="quality: question sets (default all)",
     )
     parser.add_argument("--question-file", type=Path, help="quality: a custom question file")
@@ -195,7 +196,7 @@ class Bench:
             self.save(f"startup-{size}", {"size": size, **data, "bench_cost": clock})
 
     def quality(self) -> None:
-        from benchmarks.quality_bench import QUESTION_SETS, run_set
+        from benchmarks.quality_bench import run_set
 
         if self.args.question_file:
             sets = {"custom": (self.args.question_file, tuple(self.args.pages or ()))}

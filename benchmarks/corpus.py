@@ -30,6 +30,7 @@ SAMPLE_DIRS = (
     "benchmarks/heldout2/pages",
     "benchmarks/heldout3/pages",
     "benchmarks/heldout4/pages",
+    "benchmarks/heldout5/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

@@ -49,6 +49,10 @@ QUESTION_SETS = {
         "benchmarks/heldout4/questions.jsonl",
         ("benchmarks/heldout4/pages", "data/procedures"),
     ),
+    "heldout5": (
+        "benchmarks/heldout5/questions.jsonl",
+        ("benchmarks/heldout5/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",

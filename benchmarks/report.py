@@ -15,6 +15,7 @@ from typing import Any
 from assistant.settings import PROJECT_ROOT
 from benchmarks import plots
 from benchmarks.measure import load_json
+from benchmarks.quality_bench import QUESTION_SETS
 
 FINDINGS = Path(__file__).resolve().parent / "findings.md"
 INGEST_TARGET, NO_CHANGE_TARGET_S, P95_TARGET_MS, FLOOR_TARGET = 0.85, 5.0, 100.0, 2.0
@@ -609,7 +610,7 @@ def write_report(results: Path, docs: Path) -> Path:
     startup = _load_all(results, "startup")
     sets = {
         name: data
-        for name in ("golden", "heldout", "heldout2", "heldout3", "heldout4", "custom")
+        for name in (*QUESTION_SETS, "custom")
         if (data := load_json(results / f"quality-{name}.json"))
     }
     lines = [
