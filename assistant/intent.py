@@ -111,8 +111,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
         CUE,
     ),
     # "where do they give the shot" asks where on the body, "where do they do it" where to go.
-    (rf"\bwhere{_ON_THE_BODY}", s.PROCEDURE, STRONG),
-    (rf"\bwhere\b(?!{_ON_THE_BODY})", s.SETTING, STRONG),
+    (rf"\bwhere{_ON_THE_BODY}|\bwhere on (the|my|your|his|her) body\b", s.PROCEDURE, STRONG),
+    (rf"\bwhere\b(?!{_ON_THE_BODY}| on (the|my|your|his|her) body\b)", s.SETTING, STRONG),
     (
         r"\b(hospital|clinic|office|outpatient|inpatient|surgery center|surgical center|at home|"
         r"location|facility|lab)\b",
@@ -149,7 +149,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (r"\b(during (the|my|it)|cut|incision|stitches|needle|camera|scope|tube)\b", s.PROCEDURE, CUE),
     (
-        r"^\s*(what\s+(is|are)|whats)\s+(an?\s+|the\s+)?\w|\b(tell me about|explain|"
+        r"^\s*(what\s+(is|are)|whats)\s+(an?\s+|the\s+)?\w|\b(what (is|are)|whats) (it|that|this)"
+        r"( exactly| even)?\W*$|\b(tell me about|explain|"
         r"meaning|what does .*\bmean\W*$|define|definition|overview|in simple terms)\b",
         s.SUMMARY,
         0.8,

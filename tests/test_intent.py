@@ -29,6 +29,7 @@ CASES = [
     ("who does the procedure", s.PERSONNEL),
     ("where is it done", s.SETTING),
     ("where do they usually give a shot in the muscle", s.PROCEDURE),
+    ("where on the body do they give it", s.PROCEDURE),
     ("do i really need a colonoscopy", s.INDICATIONS),
     ("will my pain get better after the injection", s.BENEFITS),
     ("what are the reasons people get one", s.INDICATIONS),
@@ -39,6 +40,11 @@ CASES = [
 def test_phrasing_gets_its_section_as_the_only_strong_pick(question, section):
     strong = {name for name, weight in section_intents(question).items() if weight >= STRONG}
     assert strong == {section}
+
+
+def test_what_is_that_after_the_context_asks_for_the_summary():
+    intents = section_intents("abnormal pap, now i need a colposcopy. what is that")
+    assert max(intents, key=intents.get) == s.SUMMARY
 
 
 def test_mean_as_a_verb_does_not_ask_for_a_definition():
