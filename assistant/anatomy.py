@@ -49,3 +49,6 @@ _GROUPS = (
 BODY_PART: dict[str, int] = {
     stem(word): group for group, words in enumerate(_GROUPS) for word in words.split()
 }
+PART_TERMS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(stem(word) for word in words.split()) for words in _GROUPS
+)

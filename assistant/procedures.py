@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from assistant.anatomy import BODY_PART
+from assistant.anatomy import BODY_PART, PART_TERMS
 from assistant.corpus import PageInfo
 from assistant.intent import INTENT_WORDS
 from assistant.text import STOPWORDS, fold, stem, terms, words
@@ -216,16 +216,16 @@ class ProcedureMatcher:
         name = self._terms_of.get(code, set())
         parts = {BODY_PART[t] for t in name if t in BODY_PART}
         message = [stem(w) for w in words(text)]
-        if parts & {BODY_PART.get(term) for term in message}:
-            return None  # "hip and knee replacement" asks about the page's part too
+        if not parts or parts & {BODY_PART.get(term) for term in message}:
+            return None  # a page for no part in particular, or the message names its part too
         for at, term in enumerate(message):
             part = BODY_PART.get(term)
-            if part is None or not parts:
+            if part is None:
                 continue
             following = message[at + 1 : at + 1 + BODY_PART_REACH]
             if not any(self.name_term(t) in name - GENERIC_TERMS for t in following):
                 continue
-            if not any(code in self._pages_using(t) for t, p in BODY_PART.items() if p == part):
+            if not any(code in self._pages_using(t) for t in PART_TERMS[part]):
                 return term
         return None
 
