@@ -154,10 +154,9 @@ _RENAMED: tuple[tuple[str, str], ...] = (
 def renamed_section(heading: str) -> str | None:
     """The canonical section a heading that is not a known alias most likely renames."""
     text = normalise_heading(heading)
-    known = _ALIASES.get(text)
-    if known:
-        return known
-    return next((section for pattern, section in _RENAMED if re.search(pattern, text)), None)
+    return _ALIASES.get(text) or next(
+        (section for pattern, section in _RENAMED if re.search(pattern, text)), None
+    )
 
 
 def same_section(a: str, b: str) -> bool:
