@@ -31,6 +31,7 @@ SAMPLE_DIRS = (
     "benchmarks/heldout3/pages",
     "benchmarks/heldout4/pages",
     "benchmarks/heldout5/pages",
+    "benchmarks/heldout6/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

@@ -53,6 +53,10 @@ QUESTION_SETS = {
         "benchmarks/heldout5/questions.jsonl",
         ("benchmarks/heldout5/pages", "data/procedures"),
     ),
+    "heldout6": (
+        "benchmarks/heldout6/questions.jsonl",
+        ("benchmarks/heldout6/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
