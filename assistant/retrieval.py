@@ -230,11 +230,12 @@ class Engine:
         """Pages holding a word of the message that no other page holds ("b12"). Only words
         the model spells in pieces: in a small collection everyday words ("took") are on one
         page by chance."""
-        ignore = INTENT_WORDS | GENERIC_TERMS | asking_terms(question)
         everyday = self.embedder.whole_words
-        candidates = {stem(w) for w in words(question) if w not in everyday and w not in STOPWORDS}
+        candidates = {
+            term for word, term in _naming_words(question).items() if word not in everyday
+        }
         found = set()
-        for term in candidates - ignore:
+        for term in candidates:
             if not term.isdigit():
                 code = self.corpus.only_page_using(term, OWN_WORD_MAX_ROWS)
                 if code:
@@ -296,11 +297,10 @@ class Engine:
     def _only_page_with_all_terms(self, question: str) -> str | None:
         """A rare term combination found on one page only ("what is dry socket") names it. A
         single everyday word does not: "want" may be on one page by chance."""
-        ignore = INTENT_WORDS | GENERIC_TERMS | asking_terms(question)
-        content = {w for w in words(question) if w not in STOPWORDS and stem(w) not in ignore}
-        if len({stem(w) for w in content}) == 1 and content <= self.embedder.whole_words:
+        naming = _naming_words(question)
+        if len(set(naming.values())) == 1 and naming.keys() <= self.embedder.whole_words:
             return None
-        rows = self.corpus.keyword.rows_with_all(question, ignore=ignore)
+        rows = self.corpus.keyword.rows_with_all(question, ignore=_not_naming(question))
         if rows is None or not len(rows):
             return None
         codes = {self.corpus.chunks[row].code for row in rows}
@@ -326,6 +326,18 @@ class Engine:
             score = boost + W_DENSE * float(sim) + W_KEYWORD * float(kw)
             hits.append(Hit(chunk, score, float(sim)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
+
+
+def _not_naming(question: str) -> frozenset[str]:
+    """Terms that never point at a page: what is asked ("is it risky"), and generic words."""
+    return INTENT_WORDS | GENERIC_TERMS | asking_terms(question)
+
+
+def _naming_words(question: str) -> dict[str, str]:
+    """The message's words that may point at a page, with their terms."""
+    ignore = _not_naming(question)
+    terms_of = {word: stem(word) for word in words(question) if word not in STOPWORDS}
+    return {word: term for word, term in terms_of.items() if term not in ignore}
 
 
 class HybridRetriever(BaseRetriever):
