@@ -33,13 +33,13 @@ _PROCEDURE_WORD = re.compile(
 # Words that follow a procedure's name: "lasik eye surgery", "whipple procedure".
 _PROCEDURE_NOUNS = r"(surgery|surgeries|procedure|operation|transplant|implant|treatment)"
 _MARKUP = re.compile(r"<[^>]{0,200}>")  # pasted tags are not words of the question
-_COST_TERMS = frozenset(
-    terms(
-        "cost costs price prices insurance insured covered coverage medicare medicaid copay "
-        "deductible bill billing pay paid fee fees"
-    )
+# "covered" and "billed" are left out: every code page says what a code covers or is billed with.
+_INSURANCE_TERMS = frozenset(
+    terms("insurance insurer insured coverage medicare medicaid copay deductible reimbursement")
 )
-_AMOUNT = re.compile(r"[$£€]\s?\d|\d\s?(dollars|usd|pounds|euros)\b", re.IGNORECASE)
+_BILLING_TERMS = _INSURANCE_TERMS | frozenset(terms("cost costs price prices pay paid fee fees"))
+# A price: a currency sign or word; "pounds" alone is a weight ("up to 450 pounds").
+_AMOUNT = re.compile(r"[$£€]\s?\d|\d\s?(dollars|usd|euros)\b", re.IGNORECASE)
 
 
 def page_covers(reason: str, text: str) -> bool:
@@ -49,7 +49,8 @@ def page_covers(reason: str, text: str) -> bool:
     if reason == "cost":
         return _AMOUNT.search(text) is not None
     if reason in ("insurance", "billing"):
-        return bool(_COST_TERMS & set(terms(text)))
+        vocabulary = _INSURANCE_TERMS if reason == "insurance" else _BILLING_TERMS
+        return bool(vocabulary & set(terms(text)))
     return False
 
 
@@ -151,8 +152,10 @@ class Conversation:
     def _judge(self, text: str, retrieval: Retrieval, screening: Screening) -> Outcome:
         """Answer, ask which procedure, or refuse: by what retrieval found, not by keywords."""
         concern = screening.concern
+        everyday = self.assistant.engine.embedder.whole_words
         other_procedure = any(
-            _PROCEDURE_WORD.search(t) or _names_procedure(t, text) for t in retrieval.unknown_terms
+            _PROCEDURE_WORD.search(t) or _names_procedure(t, text, t in everyday)
+            for t in retrieval.unknown_terms
         )
         if other_procedure and retrieval.how != "code":
             return Outcome.OUT_OF_SCOPE  # "a tonsillectomy": no page even uses the word
@@ -187,7 +190,10 @@ class Conversation:
         return Outcome.ANSWER
 
 
-def _names_procedure(term: str, text: str) -> bool:
-    """An unknown word right before a procedure noun names a procedure the pages lack."""
-    pattern = rf"\b{re.escape(term)}\w*\s+(\w+\s+)?{_PROCEDURE_NOUNS}\b"
+def _names_procedure(term: str, text: str, everyday: bool) -> bool:
+    """An unknown word right before a procedure noun names a procedure the pages lack; one
+    word before that ("lasik eye surgery") only when it is a rare word: an everyday word there
+    qualifies a procedure we have ("is it true thyroid surgery ...")."""
+    gap = "" if everyday else r"(\w+\s+)?"
+    pattern = rf"\b{re.escape(term)}\w*\s+{gap}{_PROCEDURE_NOUNS}\b"
     return re.search(pattern, text, re.IGNORECASE) is not None

@@ -357,13 +357,15 @@ _SYMPTOMS = (
             r"(?:anaphyla|anaphala|anafala|anafila)\w*(?! to| history)",
             r"(?:severe|bad|serious|major|huge|massive|really bad) allergic reaction(?! to)",
             r"allergic reaction (?:right )?now|anaphylactic shock",
+            r"(?:hives|welts)(?: \w+){0,8}? (?:swell\w*|swollen|tight\w*|wheez\w*)",
+            r"(?:swell\w*|swollen|tight\w*|wheez\w*)(?: \w+){0,8}? (?:hives|welts)",
         ),
     ),
     _Symptom(
         "throat swelling",
         _words(
-            r"throat (?:is |feels |feeling |getting |keeps |seems |like |its |it is )*(?:swelling"
-            r"|swollen shut|closing)",
+            r"throat (?:is |feels |feeling |getting |keeps |seems |like |its |it is |so |really )*"
+            r"(?:swelling|swollen shut|closing|tight\w*)",
             r"(?:swelling|swollen|closing) throat",
             r"(?:tongue|lips) (?:is |are |feels |feel |getting |keeps |keep )*(?:swelling|swollen)",
             r"swelling (?:up )?(?:of|in) (?:my|his|her|the) (?:throat|tongue)",

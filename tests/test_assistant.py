@@ -9,6 +9,7 @@ import pytest
 
 from assistant.__main__ import main as assistant_main
 from assistant.answer_types import Outcome
+from assistant.conversation import page_covers
 from assistant.retrieval import HybridRetriever
 
 
@@ -178,6 +179,27 @@ def test_prices_and_unrelated_questions_are_refused_politely(assistant):
         answer = assistant.new_conversation().ask(question)
         assert answer.outcome is Outcome.OUT_OF_SCOPE, question
         assert not answer.sources
+
+
+@pytest.mark.parametrize(
+    ("reason", "text", "covered"),
+    [
+        ("cost", "Avoid lifting more than 10 pounds for 6 weeks.", False),  # a weight
+        ("cost", "The device rents for about $40 a month.", True),
+        ("insurance", "This code covers the visit; the evaluation is billed separately.", False),
+        ("insurance", "Medicare covers one screening every 10 years.", True),
+    ],
+)
+def test_a_cost_question_is_answered_only_from_a_page_that_says_so(reason, text, covered):
+    assert page_covers(reason, text) is covered
+
+
+def test_an_everyday_word_before_a_known_procedure_does_not_name_another(assistant):
+    answer = assistant.new_conversation().ask(
+        "is it true knee replacement surgery can give you blood clots"
+    )
+    assert answer.outcome is Outcome.ANSWER
+    assert answer.sources[0].code == "27447"
 
 
 def test_personal_dose_request_is_declined_and_referred(assistant):

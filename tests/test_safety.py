@@ -95,6 +95,9 @@ EMERGENCIES = [
     # allergy, seizure, infection
     ("my throat is swelling up after the contrast dye", "throat swelling"),
     ("im getting hives and my throat is closing", "throat swelling"),
+    ("now my throat feels tight and my face is swelling, hives everywhere", "throat swelling"),
+    ("i have hives and my lips are swelling up", "severe allergic reaction"),
+    ("he broke out in hives and is wheezing", "severe allergic reaction"),
     ("i think im going into anaphylaxis", "severe allergic reaction"),
     ("my daughter is having a seizure", "seizure"),
     ("he is convulsing", "seizure"),
@@ -105,6 +108,8 @@ EMERGENCIES = [
 ]
 
 NOT_EMERGENCIES = [
+    "will i get hives or swelling from the contrast",
+    "i got hives from contrast dye years ago and my lips swelled, is the scan safe for me",
     "is a fever of 103 normal after surgery",
     "can you lose your vision from a cataract surgery",
     "will i be able to see out of it right after the laser",
