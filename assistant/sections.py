@@ -131,22 +131,27 @@ def canonical_section(heading: str) -> str | None:
 # in order; a heading none of them fits keeps its own name and gets no section boost.
 _RENAMED: tuple[tuple[str, str], ...] = (
     (r"\bcodes?\b", SIMILAR),
-    (r"\balternatives?\b|\bother options\b|\binstead\b", ALTERNATIVES),
+    (r"\balternatives?\b|\bother (\w+ )?options\b|\binstead\b", ALTERNATIVES),
     (r"\brisks?\b|\bcomplications?\b|\bside effects?\b|\bsafety\b|\bwarnings?\b", RISKS),
     (r"\bbenefits?\b|\badvantages?\b", BENEFITS),
     (r"\bbefore\b|\bprepar\w*|\bgetting ready\b", PREPARATION),
-    (r"\bafter\b|\baftercare\b|\brecover\w*|\bhome care\b|\bfollow ?up\b", RECOVERY),
+    (r"\bafter\b|\baftercare\b|\brecover\w*|\bhome care\b|\bat home\b|\bfollow ?up\b", RECOVERY),
     (r"\bhow long\b|\bduration\b|\blength\b", DURATION),
     (
-        r"\bhow (it|the \w+|this) (is|are) (done|performed)\b|\bduring\b|\bsteps?\b|\bhow to use\b"
-        r"|\bhow (it|the \w+|this|an? \w+) works?\b|\bset ?up\b",
+        r"\bhow (it|its|this|the \w+|an? \w+) (is |are )?(done|performed|given|used|placed)\b"
+        r"|\bduring\b|\bsteps?\b|\bhow to use\b|\bwhat happens\b"
+        r"|\bhow (it|the \w+|this|an? \w+) works?\b|\bset ?up\b|^the procedure$",
         PROCEDURE,
     ),
     (r"\bwhat (to|you can|you will) expect\b|\bwhat it feels\b|\bexperience\b", EXPERIENCE),
-    (r"\bwho\b.*\b(performs?|does)\b|\bcare team\b", PERSONNEL),
+    (r"\bwho\b.*\b(performs?|does|leads?|involved)\b|\bwhos involved\b|\bteam\b", PERSONNEL),
     (r"\bwhere\b", SETTING),
-    (r"\bcandidates?\b|\beligib\w*|\bcriteria\b|\bwho (needs|should)\b", INDICATIONS),
-    (r"\bwhy\b|\bgoals?\b|\bpurpose\b", PURPOSE),
+    (
+        r"\bcandidates?\b|\beligib\w*|\bcriteria\b|\bqualif\w*|\bwho (needs|should)\b"
+        r"|\bwho (it|this) helps\b|\breasons?\b",
+        INDICATIONS,
+    ),
+    (r"\bwhy\b|\bgoals?\b|\bpurpose\b|\bwhat (its|it is) for\b", PURPOSE),
     (r"\boverview\b|\bwhat is\b", SUMMARY),
 )
 

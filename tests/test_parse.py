@@ -921,7 +921,17 @@ def test_page_whose_sections_are_all_empty_is_an_error():
         ("Other Options", "Alternatives"),
         ("How a Session Works", "Procedure Description"),
         ("Setup and Use", "Procedure Description"),
+        ("How It's Given", "Procedure Description"),
+        ("What Happens in a Session", "Procedure Description"),
+        ("Care at Home", "Recovery"),
+        ("Other Treatment Options", "Alternatives"),
+        ("Who Qualifies", "Indications"),
+        ("Reasons for Removal", "Indications"),
+        ("Your Surgical Team", "Personnel"),
+        ("Who's Involved", "Personnel"),
+        ("What It's For", "Purpose"),
         ("Understanding Your Results", None),
+        ("Getting Fitted", None),
     ],
 )
 def test_renamed_headings_map_by_their_words(heading: str, canonical: str | None) -> None:
