@@ -32,6 +32,7 @@ SAMPLE_DIRS = (
     "benchmarks/heldout4/pages",
     "benchmarks/heldout5/pages",
     "benchmarks/heldout6/pages",
+    "benchmarks/heldout7/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

@@ -57,6 +57,10 @@ QUESTION_SETS = {
         "benchmarks/heldout6/questions.jsonl",
         ("benchmarks/heldout6/pages", "data/procedures"),
     ),
+    "heldout7": (
+        "benchmarks/heldout7/questions.jsonl",
+        ("benchmarks/heldout7/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
