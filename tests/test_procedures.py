@@ -99,3 +99,14 @@ def test_another_body_part_before_a_name_word_is_another_procedure() -> None:
     assert matcher.other_body_part("27447", "my hip hurts, when is the replacement") is None
     # The joint page names no body part: it covers them all.
     assert matcher.other_body_part("20610", "hip joint injection") is None
+
+
+def test_chat_shorthand_is_not_a_content_word():
+    """An unknown word makes a message look like it names something the pages lack; "ppl",
+    "w/" and "lol" name nothing."""
+    assert terms("how much weight do ppl lose w/ the sleeve lol") == [
+        "much",
+        "weight",
+        "lose",
+        "sleeve",
+    ]
