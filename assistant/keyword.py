@@ -68,9 +68,14 @@ class KeywordIndex:
         return end - start
 
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
-        """Content words of the query that no chunk contains (e.g. a procedure we lack)."""
+        """Content words of the query that no chunk contains (e.g. a procedure we lack); not
+        single letters, which are what is left of "w/o" or "x-ray"."""
         vocab = self.vocabulary
-        return [t for t in terms(query) if t not in vocab and t not in ignore and not t.isdigit()]
+        return [
+            t
+            for t in terms(query)
+            if t not in vocab and t not in ignore and not t.isdigit() and len(t) > 1
+        ]
 
     def rows_with_all(self, query: str, ignore: frozenset[str] = frozenset()) -> np.ndarray | None:
         """Rows containing every content term of the query (None when it has no such terms)."""

@@ -152,6 +152,11 @@ _ALWAYS = (
             r"(?<!dont )(?<!do not )(?<!doesnt )(?<!not )"
             r"(?:want|wants|wanna|wanting|wish) (?:to )?die",
             r"wish (?:i|he|she) (?:was|were) dead",
+            r"(?:going to|gonna|about to|want to|wanna|plan to|planning to) (?:take|swallow)"
+            r" (?:them|these|those|it) all",
+            r"(?:going to|gonna|about to|want to|wanna|plan to|planning to) (?:take|swallow) all"
+            r" (?:of )?(?:my |the |these |those |them )?(?:pills|meds|tablets|medications?)",
+            r"done (?:with )?living|done with (?:my )?life",
         ),
     ),
     _Rule(
@@ -174,9 +179,15 @@ _FEVER = (
     r"(?:fevers?|feverish|febrile"
     r"|temp(?:erature)? (?:of |is |at |over |above )?(?:10[1-6]|39|40|41))"
 )
+# 101 F / 38.5 C and up: with chills or a hot, red, swollen site, an infection to see today
+_FEVER_OVER_101 = (
+    r"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:10[1-6]|38 [5-9]|39|4[0-2])"
+)
 _SEVERE_PAIN = (
-    r"(?:(?:severe|terrible|horrible|unbearable|excruciating|extreme|intense|awful|agonizing|worst)"
-    r"(?: \w+)? pain|pain is (?:severe|unbearable|excruciating|terrible|horrible|awful))"
+    r"(?:(?:severe|terrible|horrible|unbearable|excruciating|extreme|intense|awful|agonizing|worst"
+    r"|really bad|very bad|so bad)(?: \w+)? (?:pain|cramps|cramping)"
+    r"|pain is (?:severe|unbearable|excruciating|terrible|horrible|awful)"
+    r"|(?:pain|cramps|cramping) (?:that )?(?:wont|will not|doesnt|does not) (?:stop|go away|ease))"
 )
 
 _SYMPTOMS = (
@@ -306,7 +317,7 @@ _SYMPTOMS = (
     _Symptom(
         "stroke signs",
         _words(
-            r"(?:face|mouth|smile|lip|eyelid) (?:is |are |has |looks |started |starting |seems )?"
+            r"(?:face|mouth|smile|lip) (?:is |are |has |looks |started |starting |seems )?"
             r"(?:drooping|droopy|drooped|droops|sagging|saggy|crooked|lopsided)",
             r"droop(?:ing|y) (?:face|mouth|smile)",
             r"slurr(?:ed|ing|s)? (?:speech|words|talking|speaking)",
@@ -386,6 +397,13 @@ _SYMPTOMS = (
         "high fever",
         _words(
             r"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:10[3-6]|39 [5-9]|4[0-2])"
+        ),
+    ),
+    _Symptom(
+        "fever with signs of infection",
+        _words(
+            rf"(?:hot|red|swollen|pus|oozing|chills)(?: \w+){{0,8}}? {_FEVER_OVER_101}",
+            rf"{_FEVER_OVER_101}(?: \w+){{0,8}}? (?:chills|pus|oozing)",
         ),
     ),
     _Symptom(
@@ -633,7 +651,8 @@ _COST = (
     _Rule(
         "cost",
         _words(
-            r"cost(?:s|ing|ly)?|prices?|pricing|priced|expensive|cheap(?:er|est)?"
+            r"cost(?:s|ing|ly)?|prices?|pricing|priced|expensive"
+            r"|cheap(?:er|est)?(?! (?:options?|alternatives?|ways?|choices?|kinds?|types?))"
             r"|afford(?:able|ability)?|fees?|money|dollars?",
             r"how much (?:is|are|would|will) (?:it|this|that|a|an|the)(?!.*\b(?:hurt\w*|pain\w*"
             r"|blood|bleed\w*|time|sedat\w*|anesthe\w*|anaesthe\w*|radiation|dye|contrast|fluid"

@@ -91,6 +91,8 @@ EMERGENCIES = [
     ("i want to end my life", "suicidal thoughts"),
     ("i keep thinking about hurting myself", "self-harm"),
     ("i took too many pills", "overdose"),
+    ("i have the pills in front of me and im going to take them all tonight", "suicidal thoughts"),
+    ("im done living", "suicidal thoughts"),
     ("my son overdosed on his pain meds", "overdose"),
     # allergy, seizure, infection
     ("my throat is swelling up after the contrast dye", "throat swelling"),
@@ -105,9 +107,18 @@ EMERGENCIES = [
     ("severe pain after my surgery and a fever of 103", "severe pain with fever"),
     ("fever of 104 and shaking chills since my kidney biopsy", "fever with confusion or chills"),
     ("my mom has a high fever and is confused today", "fever with confusion or chills"),
+    ("i have a fever and really bad cramps that wont stop since the amnio", "severe pain with fever"),
+    (
+        "my ankle is hot, red and super swollen and i have a fever of 102 and chills",
+        "fever with signs of infection",
+    ),
 ]
 
 NOT_EMERGENCIES = [
+    "got botox for migraine 3 days ago and my eyelid is droopy, should i worry",
+    "do i need to take them all or can i stop the antibiotics early",
+    "i have a fever and chills, can i still get my flu shot tomorrow",
+    "my arm is red and sore after the flu shot, is that normal",
     "will i get hives or swelling from the contrast",
     "i got hives from contrast dye years ago and my lips swelled, is the scan safe for me",
     "is a fever of 103 normal after surgery",
