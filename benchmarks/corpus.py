@@ -33,6 +33,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout5/pages",
     "benchmarks/heldout6/pages",
     "benchmarks/heldout7/pages",
+    "benchmarks/heldout8/pages",
+    "benchmarks/heldout9/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

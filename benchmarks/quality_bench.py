@@ -61,6 +61,14 @@ QUESTION_SETS = {
         "benchmarks/heldout7/questions.jsonl",
         ("benchmarks/heldout7/pages", "data/procedures"),
     ),
+    "heldout8": (
+        "benchmarks/heldout8/questions.jsonl",
+        ("benchmarks/heldout8/pages", "data/procedures"),
+    ),
+    "heldout9": (
+        "benchmarks/heldout9/questions.jsonl",
+        ("benchmarks/heldout9/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
