@@ -489,8 +489,8 @@ def _name_value(line: _Line, *, in_header: bool) -> str | None:
 
     `Also known as ...` only counts before the first section: inside one it opens a sentence.
     """
-    if line.is_item:
-        return None
+    if line.is_item and not in_header:
+        return None  # a bullet under a section is content; in the header, "- Also known as: …"
     match = _LABELLED_LINE.match(line.text)
     if not match and in_header:
         match = _KNOWN_AS_LINE.match(line.text)
@@ -775,6 +775,8 @@ def parse(text: str, source: str) -> ProcedurePage:
     urls = _urls(front, meta, source)
     code, system = _resolve_code(front, meta, urls, header, source)
     title = front.title or header.title or f"{system} {code}"
+    # A page's own name line under a front-matter title ("… (Depo-Provera)") is another name.
+    own_name = [header.title] if front.title and header.title else []
     sections = _sections(body, header.preamble)
     if not sections:
         raise IngestError(
@@ -787,7 +789,7 @@ def parse(text: str, source: str) -> ProcedurePage:
         title=title,
         sections=sections,
         source=source,
-        common_names=_unique(header.names + body_names, title),
+        common_names=_unique(own_name + header.names + body_names, title),
         url=urls[0] if urls else "",
     )
 

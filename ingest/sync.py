@@ -28,7 +28,7 @@ from ingest.page import IngestError, ProcedurePage
 from ingest.parse import SUPPORTED_SUFFIXES, read_page
 
 MAX_PAGE_BYTES = 5 * 2**20  # real pages are a few kB; anything this big is not one page
-PIPELINE_VERSION = "5"  # bump when parse or chunk output changes for the same file bytes
+PIPELINE_VERSION = "6"  # bump when parse or chunk output changes for the same file bytes
 
 
 @dataclass(frozen=True)

@@ -936,3 +936,23 @@ def test_page_whose_sections_are_all_empty_is_an_error():
 )
 def test_renamed_headings_map_by_their_words(heading: str, canonical: str | None) -> None:
     assert renamed_section(heading) == canonical
+
+
+def test_header_names_in_a_bullet_and_under_a_front_matter_title_are_common_names():
+    page = parse(
+        "---\ncode: J1050\nsystem: HCPCS\ntitle: Injection, medroxyprogesterone acetate, 1 mg\n"
+        "---\n\n# Injection, medroxyprogesterone acetate, 1 mg\n\n"
+        "Name of the Procedure: Medroxyprogesterone Injection (Depo-Provera)\n\n"
+        "- Commonly known as: the birth control shot, Depo shot\n"
+        "- Billed per 1 mg.\n\n"
+        "## Summary\n\nA contraceptive shot given every 13 weeks.\n\n"
+        "## Duration\n\n- Also known as the quick part: a few seconds.\n",
+        "hcpcs_J1050.md",
+    )
+    assert page.title == "Injection, medroxyprogesterone acetate, 1 mg"
+    assert page.common_names == (
+        "Medroxyprogesterone Injection (Depo-Provera)",
+        "the birth control shot",
+        "Depo shot",
+    )
+    assert "Also known as the quick part" in page.sections[-1].text  # a bullet in a section
