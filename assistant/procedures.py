@@ -23,7 +23,7 @@ GENERIC_TERMS = (
     frozenset(
         terms(
             "procedure test exam examination scan surgery surgical treatment operation therapy "
-            "service care routine one thing year years patient"
+            "service care routine one thing year years patient machine device"
         )
     )
     | _KEPT_STOPWORDS

@@ -110,3 +110,11 @@ def test_chat_shorthand_is_not_a_content_word():
         "lose",
         "sleeve",
     ]
+
+
+def test_machine_alone_does_not_name_a_device_page() -> None:
+    """ "How long will I be in the machine" after an MRI question is not about the CPM machine."""
+    pages = [*PAGES, PageInfo("E0935", "HCPCS", "Continuous Passive Motion Machine", (), "m.txt")]
+    matcher = ProcedureMatcher(pages, KNOWN, pages_using)
+    assert not any(m.specific for m in matcher.mentions("how long will i be in the machine"))
+    assert named(matcher, "continuous passive motion machine for my knee")[:1] == ["E0935"]

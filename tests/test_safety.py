@@ -107,7 +107,10 @@ EMERGENCIES = [
     ("severe pain after my surgery and a fever of 103", "severe pain with fever"),
     ("fever of 104 and shaking chills since my kidney biopsy", "fever with confusion or chills"),
     ("my mom has a high fever and is confused today", "fever with confusion or chills"),
-    ("i have a fever and really bad cramps that wont stop since the amnio", "severe pain with fever"),
+    (
+        "i have a fever and really bad cramps that wont stop since the amnio",
+        "severe pain with fever",
+    ),
     (
         "my ankle is hot, red and super swollen and i have a fever of 102 and chills",
         "fever with signs of infection",
