@@ -35,6 +35,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout7/pages",
     "benchmarks/heldout8/pages",
     "benchmarks/heldout9/pages",
+    "benchmarks/heldout10/pages",
+    "benchmarks/heldout11/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

@@ -69,6 +69,14 @@ QUESTION_SETS = {
         "benchmarks/heldout9/questions.jsonl",
         ("benchmarks/heldout9/pages", "data/procedures"),
     ),
+    "heldout10": (
+        "benchmarks/heldout10/questions.jsonl",
+        ("benchmarks/heldout10/pages", "data/procedures"),
+    ),
+    "heldout11": (
+        "benchmarks/heldout11/questions.jsonl",
+        ("benchmarks/heldout11/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
