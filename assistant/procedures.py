@@ -209,6 +209,22 @@ class ProcedureMatcher:
         named = self._terms_of.get(code, set()) - self._negated_of.get(code, set())
         return bool(negated & named)
 
+    def echoes(self, active: str, other: str, text: str) -> bool:
+        """Whether the message names `other`, a page unrelated to `active`, only by words the
+        `active` page uses too: "what kind of anesthesia do they use for it" after meniscus
+        repair asks about that surgery, not about an anesthesia code. Sibling pages (names
+        sharing a word: "diagnostic mammogram" after the screening one) and a whole name of
+        `other` still switch."""
+        active_name = self._terms_of.get(active, set()) - GENERIC_TERMS
+        other_name = self._terms_of.get(other, set()) - GENERIC_TERMS
+        if active_name & other_name:
+            return False
+        said = set(self._query_terms(self._split(text)[0]))
+        if any(name <= said for name in self._names_of.get(other, [])):
+            return False
+        shared = said & other_name
+        return bool(shared) and all(active in self._pages_using(t) for t in shared)
+
     def other_body_part(self, code: str, text: str) -> str | None:
         """A body part the message puts before a word of this page's name while the page
         names another part and never mentions this one: "hip replacement" is not the

@@ -269,8 +269,11 @@ class Engine:
             rows = self.corpus.rows_by_code[active_code]
             active = float((self.corpus.vectors(rows) @ vector).max())
             if best.named and (
-                best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY)
-                or self.matcher.rejects(active_code, question)
+                self.matcher.rejects(active_code, question)
+                or (
+                    best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY)
+                    and not self.matcher.echoes(active_code, best.code, question)
+                )
             ):
                 return best.code, "name", named
             if (

@@ -118,3 +118,25 @@ def test_machine_alone_does_not_name_a_device_page() -> None:
     matcher = ProcedureMatcher(pages, KNOWN, pages_using)
     assert not any(m.specific for m in matcher.mentions("how long will i be in the machine"))
     assert named(matcher, "continuous passive motion machine for my knee")[:1] == ["E0935"]
+
+
+def test_a_word_the_active_page_uses_does_not_switch_to_an_unrelated_page() -> None:
+    pages = [
+        *PAGES,
+        PageInfo("00790", "CPT4", "Anesthesia for upper abdominal procedures", (), "n.txt"),
+        PageInfo("G0121", "HCPCS", "Colonoscopy, screening", (), "s.txt"),
+    ]
+    texts = {**TEXTS, "27447": "general or spinal anesthesia; a walker", "45378": "screening"}
+
+    def using(term: str) -> set[str]:
+        return {code for code, text in texts.items() if term in terms(text)}
+
+    matcher = ProcedureMatcher(pages, KNOWN, using)
+    # After the knee replacement, "anesthesia" is that surgery's, not the anesthesia code's.
+    assert matcher.echoes("27447", "00790", "what kind of anesthesia do they use for it")
+    # Sibling pages share a name word: the screening colonoscopy is a real switch.
+    assert not matcher.echoes("45378", "G0121", "and what about a screening one")
+    # A page's whole name switches whatever the active page says.
+    assert not matcher.echoes(
+        "27447", "00790", "anesthesia for upper abdominal procedures, what is it"
+    )
