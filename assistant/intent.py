@@ -33,7 +33,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (
         r"\b(recover\w*|heal\w*|downtime|time off|back to (normal|work|school|the gym)|"
         r"return(ing)? to (work|normal|activit\w*|school)|off work|bed ?rest|drive|driving|"
-        r"how soon can|when can i|when will i be able|how long (until|till|before|til) i|"
+        r"how soon can|when (can|could) (i|he|she|they|we|u)|when will (i|he|she|they|we) be able|"
+        r"how long (until|till|before|til) (i|he|she|they|we)|"
         r"miss(ing)? (school|work|class)|(school|work|class)\b.{0,25}\bmiss|get(ting)? used to|"
         r"adjust(ing)? to)\b",
         s.RECOVERY,

@@ -23,6 +23,8 @@ CASES = [
     ("could the tube fall out", s.RISKS),
     ("my arm is red the day after, is that normal", s.RISKS),
     ("when can i drive again", s.RECOVERY),
+    ("when can he play football again", s.RECOVERY),
+    ("how long till she can pick up the grandkids", s.RECOVERY),
     ("how long does it take to get used to the mask", s.RECOVERY),
     ("how much school will she miss", s.RECOVERY),
     ("what are my other options", s.ALTERNATIVES),
