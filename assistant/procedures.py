@@ -209,6 +209,10 @@ class ProcedureMatcher:
         named = self._terms_of.get(code, set()) - self._negated_of.get(code, set())
         return bool(negated & named)
 
+    def _says_whole_name(self, code: str, said: set[str]) -> bool:
+        """Whether the message's name words hold every specific word of one of the page's names."""
+        return any(name <= said for name in self._names_of.get(code, []))
+
     def echoes(self, active: str, other: str, text: str) -> bool:
         """Whether the message names `other`, a page unrelated to `active`, only by words the
         `active` page uses too: "what kind of anesthesia do they use for it" after meniscus
@@ -220,7 +224,7 @@ class ProcedureMatcher:
         if active_name & other_name:
             return False
         said = set(self._query_terms(self._split(text)[0]))
-        if any(name <= said for name in self._names_of.get(other, [])):
+        if self._says_whole_name(other, said):
             return False
         shared = said & other_name
         return bool(shared) and all(active in self._pages_using(t) for t in shared)
@@ -270,12 +274,7 @@ class ProcedureMatcher:
                     scores[code] -= self._idf["without"] / total
         return sorted(
             (
-                Mention(
-                    code,
-                    score,
-                    code in specific,
-                    any(name <= said for name in self._names_of[code]),
-                )
+                Mention(code, score, code in specific, self._says_whole_name(code, said))
                 for code, score in scores.items()
                 if score > 0
             ),

@@ -179,10 +179,16 @@ _FEVER = (
     r"(?:fevers?|feverish|febrile"
     r"|temp(?:erature)? (?:of |is |at |over |above )?(?:10[1-6]|39|40|41))"
 )
+
+
+def _fever_of(degrees: str) -> str:
+    """A stated fever or temperature of `degrees` ("fever of 102", "temp is 39 5": screened
+    text has no dots)."""
+    return rf"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:{degrees})"
+
+
 # 101 F / 38.5 C and up: with chills or a hot, red, swollen site, an infection to see today
-_FEVER_OVER_101 = (
-    r"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:10[1-6]|38 [5-9]|39|4[0-2])"
-)
+_FEVER_OVER_101 = _fever_of(r"10[1-6]|38 [5-9]|39|4[0-2]")
 _SEVERE_PAIN = (
     r"(?:(?:severe|terrible|horrible|unbearable|excruciating|extreme|intense|awful|agonizing|worst"
     r"|really bad|very bad|so bad)(?: \w+)? (?:pain|cramps|cramping)"
@@ -395,9 +401,7 @@ _SYMPTOMS = (
     ),
     _Symptom(
         "high fever",
-        _words(
-            r"(?:fever|temp(?:erature)?) (?:of |is |at |over |above )?(?:10[3-6]|39 [5-9]|4[0-2])"
-        ),
+        _words(_fever_of(r"10[3-6]|39 [5-9]|4[0-2]")),
     ),
     _Symptom(
         "fever with signs of infection",
