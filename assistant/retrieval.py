@@ -9,6 +9,7 @@ page, boosted by the section the phrasing asks for).
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the l
 # (fitted on the golden set alone): the question's fit to the section's own text deserves far
 # more weight than what its phrasing says in general. Held-out sets 7-11 were not used.
 W_INTENT, W_CLASSIFIER, W_DENSE, W_KEYWORD = 0.05, 0.22, 1.0, 0.13
+_TURNS_TO = re.compile(r"\W*(?:and |ok |okay |so |now )?(?:what|how) about\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -268,13 +270,16 @@ class Engine:
             # a name alone is not enough ("is it done with mesh"), the page must fit better too.
             rows = self.corpus.rows_by_code[active_code]
             active = float((self.corpus.vectors(rows) @ vector).max())
-            if best.named and (
-                self.matcher.rejects(active_code, question)
-                or (
-                    best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY)
-                    and not self.matcher.echoes(active_code, best.code, question)
-                )
+            if best.named and self.matcher.rejects(active_code, question):
+                return best.code, "name", named
+            # Words of an unrelated page's name that the active page uses itself ("what kind
+            # of anesthesia do they use for it") ask about the active page, unless the message
+            # turns to them ("and what about the crutches").
+            if not _TURNS_TO.match(question) and self.matcher.echoes(
+                active_code, best.code, question
             ):
+                return active_code, "active", named
+            if best.named and best.similarity >= max(active + FOLLOW_UP_MARGIN, SWITCH_SIMILARITY):
                 return best.code, "name", named
             if (
                 specific

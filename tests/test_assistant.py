@@ -57,6 +57,15 @@ def test_message_naming_another_procedure_switches_to_it(assistant):
     assert chat.state.active_code == "66984"
 
 
+def test_a_word_of_an_unrelated_pages_name_that_the_active_page_uses_keeps_it(assistant):
+    """The anesthesia code's name holds "anesthesia"; the knee replacement page uses the word."""
+    chat = assistant.new_conversation()
+    chat.ask("my mom is getting a total knee replacement next month")
+    answer = chat.ask("what kind of anesthesia do they use for it")
+    assert answer.sources[0].code == "27447"
+    assert chat.state.active_code == "27447"
+
+
 def test_follow_up_negating_the_active_procedures_name_switches_to_its_twin(assistant):
     chat = assistant.new_conversation()
     chat.ask("what is a brain mri with contrast")
