@@ -49,21 +49,31 @@ def test_followup_question_stays_on_active_procedure(assistant):
     assert (answer.sources[0].code, answer.sources[0].section) == ("64520", "Duration")
 
 
-def test_message_naming_another_procedure_switches_to_it(assistant):
+@pytest.mark.parametrize(
+    ("first", "follow_up", "code"),
+    [
+        # naming another procedure switches to it
+        (
+            "can i eat before a colonoscopy",
+            "what about cataract surgery, will i be awake?",
+            "66984",
+        ),
+        # the anesthesia code's name holds "anesthesia", but the knee replacement page uses the
+        # word too: the follow-up stays
+        (
+            "my mom is getting a total knee replacement next month",
+            "what kind of anesthesia do they use for it",
+            "27447",
+        ),
+    ],
+    ids=["names-another", "word-the-active-page-uses"],
+)
+def test_a_follow_up_lands_on_the_page_it_is_about(assistant, first, follow_up, code):
     chat = assistant.new_conversation()
-    chat.ask("can i eat before a colonoscopy")
-    answer = chat.ask("what about cataract surgery, will i be awake?")
-    assert answer.sources[0].code == "66984"
-    assert chat.state.active_code == "66984"
-
-
-def test_a_word_of_an_unrelated_pages_name_that_the_active_page_uses_keeps_it(assistant):
-    """The anesthesia code's name holds "anesthesia"; the knee replacement page uses the word."""
-    chat = assistant.new_conversation()
-    chat.ask("my mom is getting a total knee replacement next month")
-    answer = chat.ask("what kind of anesthesia do they use for it")
-    assert answer.sources[0].code == "27447"
-    assert chat.state.active_code == "27447"
+    chat.ask(first)
+    answer = chat.ask(follow_up)
+    assert answer.sources[0].code == code
+    assert chat.state.active_code == code
 
 
 def test_follow_up_negating_the_active_procedures_name_switches_to_its_twin(assistant):
