@@ -389,6 +389,28 @@ _SYMPTOMS = (
         ),
     ),
     _Symptom(
+        "weak or numb legs",  # after spinal and epidural procedures: a bleed pressing the cord
+        _words(
+            # Getting worse, or both at once: a leg weak from a nerve block is expected.
+            r"(?:legs|both legs|both feet) (?:are |is |keep |have |has )?"
+            r"(?:getting|going|gone|went)(?: so| really| very| all)* (?:weak|weaker|numb|limp|dead)"
+            r"(?:(?: and| or)(?: \w+){0,2}? (?:weak|weaker|numb|limp|dead))?",
+            r"(?:legs|both legs|both feet)(?: \w+){0,3}? (?:weak and numb|numb and weak)",
+            r"(?:cant|cannot|can not|unable to) (?:move|feel|lift|stand on) (?:my|his|her|their"
+            r"|both|either) (?:legs|feet)",
+            r"(?:lost|losing|cant control|cannot control|no control (?:of|over)) (?:my |his |her )?"
+            r"(?:bladder|bowels?)",
+        ),
+    ),
+    _Symptom(
+        "head injury",
+        _words(
+            r"(?:hit|hitting|banged|bumped|struck) (?:my|his|her|their|the) head(?: \w+){0,10}?"
+            r" (?:confus\w*|disoriented|throw\w* up|vomit\w*|puk\w*|passed out|blacked out"
+            r"|wont wake|drowsy|slurr\w*)",
+        ),
+    ),
+    _Symptom(
         "fever with stiff neck",
         _words(rf"{_FEVER}(?: \w+){{0,8}}? stiff neck", rf"stiff neck(?: \w+){{0,8}}? {_FEVER}"),
     ),
@@ -613,7 +635,8 @@ _ADVICE = (
             rf"(?:\w+ )?(?:{_MED}|{_UNIT}|it|this|that|them|these)(?: of \w+(?: \w+)?)?)?"
             r" (?:should|can|could|do|may|must|shall) (?:i|he|she|we|you|my \w+) (?:safely )?"
             r"(?:take|give|use|have)(?! off)",
-            rf"how (?:much|many) {_UNIT}",
+            # "how many doses does he need" asks the vaccine's schedule, the page's to answer
+            rf"how (?:much|many) (?!doses?\b){_UNIT}",
             r"what(?:s| is)? (?:the |my |a )?(?:right |correct |safe |max\w* |recommended |usual "
             r"|normal |best |proper |starting )?(?:dose|dosage|dosing)(?! of (?:radiation"
             r"|contrast|sedation|anesthesia|dye))",
@@ -668,7 +691,7 @@ _COST = (
     _Rule(
         "insurance",
         _words(
-            r"insur\w*|medicare|medicaid|medi ?cal|tricare|obamacare|coverage|copays?|co pays?"
+            r"insur\w*|medicare|medicaid|medi cal|tricare|obamacare|coverage|copays?|co pays?"
             r"|copayments?|co payments?|coinsurance|co insurance|deductibles?|out of pocket"
             r"|pre ?(?:authori[sz]ation|auth)|prior auth\w*|reimburs\w*|in network"
             r"|out of network|hsa|fsa",

@@ -115,9 +115,23 @@ EMERGENCIES = [
         "my ankle is hot, red and super swollen and i have a fever of 102 and chills",
         "fever with signs of infection",
     ),
+    # after a spinal or epidural procedure; a fall
+    (
+        "had my baby 3 days ago with an epidural, now my legs are getting weak and numb",
+        "weak or numb legs",
+    ),
+    ("both legs going numb after my back injection", "weak or numb legs"),
+    ("since the spinal tap i cant control my bladder", "weak or numb legs"),
+    (
+        "my grandpa fell out of his wheelchair and hit his head, now hes confused and throwing up",
+        "head injury",
+    ),
 ]
 
 NOT_EMERGENCIES = [
+    "my legs feel weak after the nerve block is that normal",
+    "will my legs feel numb after the epidural",
+    "i hit my head on the mri machine getting up, its fine now",
     "got botox for migraine 3 days ago and my eyelid is droopy, should i worry",
     "do i need to take them all or can i stop the antibiotics early",
     "i have a fever and chills, can i still get my flu shot tomorrow",
@@ -233,6 +247,8 @@ NOT_MEDICAL_ADVICE = [
     "what is a normal a1c",
     "my a1c was 7 last year, what does the a1c test show",
     "what are the other options besides a knee replacement",
+    "how many doses of the hpv vaccine will he need",
+    "ok and for the shingles vaccine, how many doses is that",
 ]
 
 COST = [
@@ -242,6 +258,7 @@ COST = [
     ("is an mri expensive", "cost"),
     ("is it covered by insurance", "insurance"),
     ("does medicare pay for this", "insurance"),
+    ("does medi-cal cover the surgery", "insurance"),
     ("what is my copay", "insurance"),
     ("how much will i pay out of pocket", "insurance"),
     ("does my plan cover it", "insurance"),
@@ -278,6 +295,7 @@ NOT_COST = [
     "who reviews my scan results",
     "can i cancel my blood thinners myself or does the doctor do it",
     "will the wound stay open",
+    "is ptosis surgery considered cosmetic or medical??",  # "medical" is not Medi-Cal
 ]
 
 INJECTIONS = [
