@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.anatomy import BODY_PART
 from assistant.answer_types import Answer, Outcome
 from assistant.compose import to_source
 from assistant.courtesy import courtesy
+from assistant.procedures import ProcedureMatcher
 from assistant.retrieval import Retrieval
 from assistant.safety import Concern, Screening, clean_message, screen
 from assistant.text import terms
@@ -32,6 +34,15 @@ _PROCEDURE_WORD = re.compile(
 )
 # Words that follow a procedure's name: "lasik eye surgery", "whipple procedure".
 _PROCEDURE_NOUNS = r"(surgery|surgeries|procedure|operation|transplant|implant|treatment)"
+_NAMED_BEFORE_NOUN = re.compile(rf"\b([a-z]+)\s+{_PROCEDURE_NOUNS}\b", re.IGNORECASE)
+# Words before a procedure noun that say which one of the patient's, not what it is.
+_QUALIFIERS = frozenset(
+    terms(
+        "minor major big small simple quick outpatient inpatient elective emergency planned "
+        "scheduled upcoming recent last previous prior next other same first second third "
+        "whole entire actual real cosmetic medical routine regular standard usual"
+    )
+)
 _MARKUP = re.compile(r"<[^>]{0,200}>")  # pasted tags are not words of the question
 # "covered" and "billed" are left out: every code page says what a code covers or is billed with.
 _INSURANCE_TERMS = frozenset(
@@ -167,6 +178,8 @@ class Conversation:
         ):
             return Outcome.OUT_OF_SCOPE  # "hip replacement" on the knee replacement page
         if retrieval.code is None:
+            if not retrieval.named and _names_unlisted_procedure(text, matcher):
+                return Outcome.OUT_OF_SCOPE  # "how does a hair transplant work"
             asks_section = any(w >= 0.9 for w in retrieval.intents.values())
             if concern is Concern.COST or (retrieval.unknown_terms and not asks_section):
                 return Outcome.OUT_OF_SCOPE  # names something the pages never mention
@@ -197,3 +210,16 @@ def _names_procedure(term: str, text: str, everyday: bool) -> bool:
     gap = "" if everyday else r"(\w+\s+)?"
     pattern = rf"\b{re.escape(term)}\w*\s+{gap}{_PROCEDURE_NOUNS}\b"
     return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _names_unlisted_procedure(text: str, matcher: ProcedureMatcher) -> bool:
+    """A word before a procedure noun that no page's name uses names a procedure the pages
+    lack ("hair transplant"); a body part ("back surgery") or a qualifier ("my last surgery")
+    leaves the procedure open, which a clarifying question settles."""
+    for match in _NAMED_BEFORE_NOUN.finditer(text):
+        found = terms(match.group(1))
+        if not found or found[0] in _QUALIFIERS or found[0] in BODY_PART:
+            continue
+        if matcher.name_term(found[0]) is None:
+            return True
+    return False

@@ -131,7 +131,7 @@ class Engine:
         dense = corpus.dense(vector, CANDIDATE_K)
         topic = topic_words(question)
         keyword_scores = corpus.keyword.scores(f"{query} {topic}")
-        pages = self._score_pages(question, dense, keyword_scores)
+        pages = self._score_pages(question, vector, dense, keyword_scores)
         top_similarity = dense[0][1] if dense else 0.0
 
         code, how, named = self._decide_page(question, active_code, pages, vector)
@@ -177,7 +177,11 @@ class Engine:
         }
 
     def _score_pages(
-        self, question: str, dense: list[tuple[int, float]], keyword_scores: np.ndarray
+        self,
+        question: str,
+        vector: np.ndarray,
+        dense: list[tuple[int, float]],
+        keyword_scores: np.ndarray,
     ) -> dict[str, PageScore]:
         """Each page's evidence: its name in the message, how well its chunks fit the
         question and its best chunk by keywords. Pages with no evidence at all are left out.
@@ -212,6 +216,13 @@ class Engine:
                 share = min(1.0, share + MENTION_MIN)  # on top of the name words it shares
                 mention = mention or Mention(code, share, True)
             similarity = dense_of[code][0] if code in dense_of else 0.0
+            if code not in dense_of and (code in own_words or (mention and mention.whole_name)):
+                # A page named by a word of its own or its whole name can miss the dense
+                # candidates when the rest of the message fits other pages better ("my vision
+                # got blurry after 25 hbot sessions"). Everyday name words ("doctor") do not
+                # earn the look: they name a page by chance.
+                rows = self.corpus.rows_by_code[code]
+                similarity = float((self.corpus.vectors(rows) @ vector).max())
             keyword = best_keyword.get(code, 0.0)
             fit = self._fit(code, dense_of.get(code, []), floor)
             score = share + W_PAGE_DENSE * fit + W_PAGE_KEYWORD * keyword

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from assistant import retrieval
 from assistant.__main__ import main as assistant_main
 from assistant.answer_types import Outcome
 from assistant.conversation import page_covers
@@ -149,6 +150,7 @@ def test_a_question_that_starts_with_a_greeting_is_answered(assistant):
         "tell me about lasik eye surgery recovery",  # "lasik" sits where a name would
         "what are the side effects of a kidney transplant",
         "what is recovery like after a hip replacement",  # the knee replacement page's twin
+        "how does a hair transplant work",  # every word is on some page, no name holds "hair"
     ],
 )
 def test_a_procedure_no_page_mentions_is_refused_not_guessed(assistant, message):
@@ -166,8 +168,16 @@ def test_the_pages_own_body_part_is_answered(assistant, message):
     assert answer.sources[0].code in {"27447", "29881"}
 
 
-def test_a_section_question_naming_no_procedure_asks_which_one(assistant):
-    answer = assistant.new_conversation().ask("do i need someone to drive me home after")
+@pytest.mark.parametrize(
+    "message",
+    [
+        "do i need someone to drive me home after",
+        "how long is the recovery from my last surgery",  # "last" says whose, not which
+        "how long is the recovery from back surgery",  # a body part narrows it down
+    ],
+)
+def test_a_section_question_naming_no_procedure_asks_which_one(assistant, message):
+    answer = assistant.new_conversation().ask(message)
     assert answer.outcome is Outcome.CLARIFY
 
 
@@ -328,3 +338,14 @@ def test_an_everyday_word_on_one_page_does_not_point_to_it(assistant):
     question = "dr took biopsies during my colonoscopy yesterday, when do the results come"
     assert "0528F" not in engine._own_words(question)
     assert "took" in engine.embedder.whole_words and "b12" not in engine.embedder.whole_words
+
+
+def test_a_page_named_by_a_word_of_its_own_is_found_beyond_the_dense_candidates(
+    assistant, monkeypatch
+):
+    # Only three chunks come back from dense search, none of them about the eye: the page
+    # that "yag" names (only its text uses the word) must still be measured and chosen.
+    monkeypatch.setattr(retrieval, "CANDIDATE_K", 3)
+    question = "im so nervous, i have panic attacks, and my yag is tomorrow"
+    result = assistant.engine.search(question)
+    assert (result.code, result.how) == ("66984", "name")
