@@ -37,6 +37,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout9/pages",
     "benchmarks/heldout10/pages",
     "benchmarks/heldout11/pages",
+    "benchmarks/heldout12/pages",
+    "benchmarks/heldout13/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

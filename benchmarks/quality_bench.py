@@ -77,6 +77,14 @@ QUESTION_SETS = {
         "benchmarks/heldout11/questions.jsonl",
         ("benchmarks/heldout11/pages", "data/procedures"),
     ),
+    "heldout12": (
+        "benchmarks/heldout12/questions.jsonl",
+        ("benchmarks/heldout12/pages", "data/procedures"),
+    ),
+    "heldout13": (
+        "benchmarks/heldout13/questions.jsonl",
+        ("benchmarks/heldout13/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
