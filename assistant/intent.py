@@ -182,6 +182,32 @@ _TOPICS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# A result to read: a value, a finding or a verdict ("my inr was 4.1, what does that mean",
+# "came back positive", "whats a normal inr"). No canonical section holds these: pages that
+# answer them give results a heading of their own ("Results", "Understanding Your Results").
+_RESULT = re.compile(
+    r"\b(results?|came back (at |as )?(\d+|normal|abnormal|high|low|positive|negative|elevated"
+    r"|borderline|clear|fine|ok)|report (says|said|shows?|showed)|normal (range|levels?|values?)"
+    r"|what( i|)s (a )?normal"
+    r"|(was|were|is|came out) (normal|abnormal|high|low|positive|negative|elevated|borderline)"
+    r"|what (does|do) \w+ \d+\w* mean)\b"
+    r"|\d.*\bwhat (does|do) (that|it|this|those|these) mean\b"
+)
+
+
+_WHEN = re.compile(r"\b(when|how (long|soon|fast|quickly))\b")
+
+
+def asks_for_results(question: str) -> bool:
+    """Whether the question asks what a result is or means. "When will the results come
+    back" asks about timing, which pages keep with the duration as often as with results."""
+    text = fold(question)
+    match = _RESULT.search(text)
+    if match is None:
+        return False
+    return not (match.group(1) in ("result", "results") and _WHEN.search(text))
+
+
 def topic_words(question: str) -> str:
     """The page words for the topics a question asks about in plain words, or ""."""
     text = fold(question)

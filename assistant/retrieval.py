@@ -23,7 +23,14 @@ from assistant import sections as s
 from assistant.corpus import Corpus, PageInfo
 from assistant.embedder import Embedder
 from assistant.index import Chunk
-from assistant.intent import CUE, INTENT_WORDS, asking_terms, section_intents, topic_words
+from assistant.intent import (
+    CUE,
+    INTENT_WORDS,
+    asking_terms,
+    asks_for_results,
+    section_intents,
+    topic_words,
+)
 from assistant.procedures import GENERIC_TERMS, Mention, ProcedureMatcher, find_codes
 from assistant.section_model import FINGERPRINT_TEXT, SectionModel
 from assistant.text import STOPWORDS, stem, terms, words
@@ -40,6 +47,7 @@ FOLLOW_UP_MARGIN = 0.05  # ... and better than the active procedure by this much
 W_PAGE_DENSE, W_PAGE_KEYWORD = 2.0, 0.3
 TOPICAL_CHUNKS = 6  # a page's fit to a question: the mean similarity of its best chunks
 CODE_SUMMARY_BOOST = 1.25  # "27447?" asks what the code is
+RESULTS_BOOST = 0.1  # a results heading, for a question about a result (held-out 5 +1, training +4)
 SIMILAR_PENALTY = 0.75  # the similar-codes list names other procedures: only when asked
 OWN_WORD_MAX_ROWS = 40  # a word in more chunks than this is not looked up as one page's own
 ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the last aspect
@@ -151,7 +159,8 @@ class Engine:
             unnamed = self.matcher.without_name_of(code, question)
             if unnamed != question and unnamed.strip():
                 keyword_scores = corpus.keyword.scores(f"{unnamed} {topic}")
-            hits = self._rank_sections(code, vector, keyword_scores, ranking)[:k]
+            results = asks_for_results(question)
+            hits = self._rank_sections(code, vector, keyword_scores, ranking, results)[:k]
         return Retrieval(
             code, how, hits, candidates, intents, top_similarity, named, unknown, aspect, topic
         )
@@ -334,6 +343,7 @@ class Engine:
         vector: np.ndarray,
         keyword_scores: np.ndarray,
         boosts: dict[str, float],
+        results: bool = False,
     ) -> list[Hit]:
         rows = self.corpus.rows_by_code[code]
         similarity = self.corpus.vectors(rows) @ vector
@@ -345,6 +355,8 @@ class Engine:
             boost = boosts.get(chunk.canonical_section, 0.0)
             if chunk.canonical_section == s.SIMILAR and boost < W_INTENT * CUE:
                 boost -= SIMILAR_PENALTY
+            if results and "result" in chunk.section.lower():
+                boost += RESULTS_BOOST
             score = boost + W_DENSE * float(sim) + W_KEYWORD * float(kw)
             hits.append(Hit(chunk, score, float(sim), float(kw)))
         return sorted(hits, key=lambda h: h.score, reverse=True)

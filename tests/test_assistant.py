@@ -349,3 +349,47 @@ def test_a_page_named_by_a_word_of_its_own_is_found_beyond_the_dense_candidates(
     question = "im so nervous, i have panic attacks, and my yag is tomorrow"
     result = assistant.engine.search(question)
     assert (result.code, result.how) == ("66984", "name")
+
+
+RESULTS_PAGE = """Prothrombin time blood test (PT/INR)
+
+CPT4 code
+
+Summary
+The prothrombin time test measures how long a sample of your blood takes to clot. The result
+is reported as the INR.
+
+Purpose
+It checks how well your blood clots and helps your doctor adjust a blood thinner such as
+warfarin.
+
+Indications
+- You take warfarin
+- Unexplained bleeding or bruising
+- Before surgery, when liver disease is suspected
+
+Preparation
+No fasting is needed. Take your medicines as usual unless told otherwise.
+
+Test Results
+For most people on warfarin the target INR is 2.0 to 3.0. An INR above the target means a
+higher risk of bleeding; below it, a higher risk of clots. Your care team adjusts the dose.
+
+Risks and Complications
+A small bruise where the needle went in.
+"""
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["my inr was 4.1 what does that mean", "whats a normal inr if im on warfarin"],
+)
+def test_a_question_about_a_result_goes_to_the_results_section(settings, embedder, question):
+    from assistant.service import Assistant
+    from ingest.sync import sync
+
+    settings.content_dir.mkdir(parents=True, exist_ok=True)
+    (settings.content_dir / "cpt4_85610.txt").write_text(RESULTS_PAGE, encoding="utf-8")
+    sync([settings.content_dir], settings, embedder)
+    answer = Assistant(settings, embedder=embedder).new_conversation().ask(question)
+    assert (answer.sources[0].code, answer.sources[0].section) == ("85610", "Test Results")

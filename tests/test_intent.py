@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import sections as s
-from assistant.intent import STRONG, asking_terms, section_intents
+from assistant.intent import STRONG, asking_terms, asks_for_results, section_intents
 
 CASES = [
     ("how long does it take", s.DURATION),
@@ -93,3 +93,21 @@ def test_after_leans_towards_recovery_without_deciding():
     assert max(eat_after, key=eat_after.get) == s.RECOVERY
     assert eat_after[s.RECOVERY] < STRONG
     assert section_intents("can the boil come back after they drain it").get(s.RECOVERY, 0) < STRONG
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("my tsh came back high what does that mean", True),
+        ("my ldl came back 162 on my lipid panel is that bad", True),
+        ("what does birads 4 mean on my mammogram report", True),
+        ("my emg was normal but my feet still burn", True),
+        ("whats a normal inr if im on coumadin", True),
+        ("when will my blood sugar results come back", False),  # timing, not a result
+        ("the boil came back after they drained it", False),  # a recurrence
+        ("dr says i need an ablation what does that mean", False),
+        ("my son is 16, does he need the shot", False),
+    ],
+)
+def test_questions_about_a_result_are_told_apart(question, asks):
+    assert asks_for_results(question) is asks
