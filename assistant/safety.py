@@ -225,6 +225,8 @@ _SYMPTOMS = (
             r"short(?:ness)? (?:of|o) (?:breath|breth)",
             r"breathing (?:is |feels |getting )*(?:hard|difficult|labou?red|shallow)",
             r"gasping(?: for (?:air|breath))?",
+            r"(?:can|could) (?:barely|hardly) (?:\w+ (?:or|and) )?(?:breathe?|breth|get air)",
+            r"barely breathing",
         ),
     ),
     _Symptom("choking", _words(r"chok(?:ing|ed)")),
@@ -403,6 +405,15 @@ _SYMPTOMS = (
         ),
     ),
     _Symptom(
+        "confusion with vomiting or fast breathing",
+        _words(
+            r"confus\w*(?: \w+){0,8}? (?:vomit\w*|throw\w* up|puk\w*|breathing (?:really |very "
+            r"|so )?(?:fast|hard|heavy))",
+            r"(?:vomit\w*|throw\w* up|puk\w*|breathing (?:really |very |so )?(?:fast|hard|heavy))"
+            r"(?: \w+){0,8}? confus\w*",
+        ),
+    ),
+    _Symptom(
         "head injury",
         _words(
             r"(?:hit|hitting|banged|bumped|struck) (?:my|his|her|their|the) head(?: \w+){0,10}?"
@@ -511,6 +522,8 @@ _HISTORY = _words(
     r"(?:had|have had|ive had|hes had|shes had) (?:\w+ ){0,4}?before",
     r"sometimes|occasionally|chronic\w*|all the time|every (?:day|night|morning|time)",
     r"at night|for (?:years|months)|on exertion|(?:walking|climbing|going) up (?:the )?stairs",
+    # the reason for a planned test: "a loop recorder bc i keep passing out"
+    r"(?:because|bc|cuz|coz) (?:i|he|she|they|we|my \w+|his \w+|her \w+) keeps?",
     r"when (?:i|he|she|they) (?:exercise|walk|climb|run|exert|lie down|sleep)",
 )
 # "last week ... and now i'm ...": the past names the procedure, the symptom is happening now.

@@ -123,6 +123,14 @@ EMERGENCIES = [
     ("both legs going numb after my back injection", "weak or numb legs"),
     ("since the spinal tap i cant control my bladder", "weak or numb legs"),
     (
+        "she's vomiting, breathing really fast and confused, meter just says HI",
+        "confusion with vomiting or fast breathing",
+    ),
+    (
+        "after wisdom tooth surgery my face is swelling up and i can barely swallow or breathe",
+        "trouble breathing",
+    ),
+    (
         "my grandpa fell out of his wheelchair and hit his head, now hes confused and throwing up",
         "head injury",
     ),
@@ -130,6 +138,8 @@ EMERGENCIES = [
 
 NOT_EMERGENCIES = [
     "my legs feel weak after the nerve block is that normal",
+    "my cardiologist wants to put a loop recorder in me bc i keep passing out. what is it",
+    "is confusion or vomiting a side effect of anesthesia",
     "will my legs feel numb after the epidural",
     "i hit my head on the mri machine getting up, its fine now",
     "got botox for migraine 3 days ago and my eyelid is droopy, should i worry",
