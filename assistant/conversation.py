@@ -8,7 +8,7 @@ the question. Each chat owns its own state; the engine, model and prompts are sh
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,7 +34,13 @@ _PROCEDURE_WORD = re.compile(
 )
 # Words that follow a procedure's name: "lasik eye surgery", "whipple procedure".
 _PROCEDURE_NOUNS = r"(surgery|surgeries|procedure|operation|transplant|implant|treatment)"
-_NAMED_BEFORE_NOUN = re.compile(rf"\b([a-z]+)\s+{_PROCEDURE_NOUNS}\b", re.IGNORECASE)
+# "a hair transplant", "is cochlear implant surgery": a name, where a determiner or "is" leads
+# in; "to avoid surgery", "w/o surgery", "dont want surgery" name nothing.
+_NAMED_BEFORE_NOUN = re.compile(
+    r"\b(?:a|an|the|my|his|her|their|your|our|this|that|is|whats|about|for|of|get|getting|had"
+    rf"|having)\s+([a-z]+)\s+{_PROCEDURE_NOUNS}\b",
+    re.IGNORECASE,
+)
 # Words before a procedure noun that say which one of the patient's, not what it is.
 _QUALIFIERS = frozenset(
     terms(
@@ -171,6 +177,11 @@ class Conversation:
         if other_procedure and retrieval.how != "code":
             return Outcome.OUT_OF_SCOPE  # "a tonsillectomy": no page even uses the word
         matcher = self.assistant.engine.matcher
+        code, pages_using = retrieval.code, self.assistant.corpus.pages_using
+        if retrieval.how != "code" and _names_unlisted_procedure(
+            text, matcher, lambda term: code in pages_using(term)
+        ):
+            return Outcome.OUT_OF_SCOPE  # "hair transplant"; "cochlear implant" on the lens page
         if (
             retrieval.code
             and retrieval.how != "code"
@@ -178,8 +189,8 @@ class Conversation:
         ):
             return Outcome.OUT_OF_SCOPE  # "hip replacement" on the knee replacement page
         if retrieval.code is None:
-            if not retrieval.named and _names_unlisted_procedure(text, matcher):
-                return Outcome.OUT_OF_SCOPE  # "how does a hair transplant work"
+            if any(_asks_what_is(term, text) for term in retrieval.unknown_terms):
+                return Outcome.OUT_OF_SCOPE  # "what is lasik and how long is the recovery"
             asks_section = any(w >= 0.9 for w in retrieval.intents.values())
             if concern is Concern.COST or (retrieval.unknown_terms and not asks_section):
                 return Outcome.OUT_OF_SCOPE  # names something the pages never mention
@@ -212,14 +223,23 @@ def _names_procedure(term: str, text: str, everyday: bool) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
-def _names_unlisted_procedure(text: str, matcher: ProcedureMatcher) -> bool:
-    """A word before a procedure noun that no page's name uses names a procedure the pages
-    lack ("hair transplant"); a body part ("back surgery") or a qualifier ("my last surgery")
-    leaves the procedure open, which a clarifying question settles."""
+def _asks_what_is(term: str, text: str) -> bool:
+    """'what is X' for a word X no page uses: the message asks what something else is."""
+    pattern = rf"\bwhat(?:s| is| are)(?: an?| the)? {re.escape(term)}\w*"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _names_unlisted_procedure(
+    text: str, matcher: ProcedureMatcher, chosen_page_uses: Callable[[str], bool]
+) -> bool:
+    """A word before a procedure noun that no page's name uses, nor the chosen page's text,
+    names a procedure the pages lack ("hair transplant", "cochlear implant" beside the lens
+    implant page); a body part ("back surgery") or a qualifier ("my last surgery") leaves
+    the procedure open, which retrieval or a clarifying question settles."""
     for match in _NAMED_BEFORE_NOUN.finditer(text):
         found = terms(match.group(1))
         if not found or found[0] in _QUALIFIERS or found[0] in BODY_PART:
             continue
-        if matcher.name_term(found[0]) is None:
+        if matcher.name_term(found[0]) is None and not chosen_page_uses(found[0]):
             return True
     return False

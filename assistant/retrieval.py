@@ -58,6 +58,11 @@ ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the l
 # (fitted on the golden set alone): the question's fit to the section's own text deserves far
 # more weight than what its phrasing says in general. Held-out sets 7-11 were not used.
 W_INTENT, W_CLASSIFIER, W_DENSE, W_KEYWORD = 0.05, 0.22, 1.0, 0.13
+# How a message reports what someone said or wants: no page needs these words, and their
+# absence from the pages says nothing about the topic ("dentist said the root is close").
+_FRAMING = frozenset(
+    terms("said says say told tell tells mentioned asked wants wanted recommended suggested")
+)
 _TURNS_TO = re.compile(r"\W*(?:and |ok |okay |so |now )?(?:what|how) about\b", re.IGNORECASE)
 
 
@@ -150,8 +155,9 @@ class Engine:
         candidates = [corpus.pages[p.code] for p in ranked if p.named or not named][:4]
         unknown = [
             term
-            for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS)
+            for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS | _FRAMING)
             if not self.matcher.name_term(term)  # a typo of a name ("colonoscopie") is known
+            and not any(c.isdigit() for c in term)  # "4yo", "2nd", "10am": counts, not topics
         ]
         hits = []
         if code:
@@ -312,7 +318,8 @@ class Engine:
         # Close runners-up mean a generic question ("who does the procedure") unless the
         # message has its own words that the best page contains.
         clear = (
-            best is not None
+            specific  # "what are the risks of the procedure" fits one page best by chance
+            and best is not None
             and best.similarity >= CONFIDENT_SIMILARITY
             and (best.similarity >= runner_up + CONFIDENT_MARGIN or (specific and best.keyword > 0))
         )
