@@ -183,13 +183,27 @@ class ProcedureMatcher:
         return list(itertools.islice(following, limit))
 
     def _query_terms(self, text: str) -> list[str]:
-        found = (self.name_term(term) for term in name_terms(text))
+        found = (self.name_term(term) for term in [*name_terms(text), *self.compounds(text)])
         return list(dict.fromkeys(t for t in found if t))
 
+    def compounds(self, text: str) -> dict[str, tuple[str, str]]:
+        """Words the pages use that the message splits in two ("ear drum" for "eardrum",
+        "wheel chair"), with the terms of the two halves."""
+        found = {}
+        for a, b in itertools.pairwise(words(text)):
+            if a in STOPWORDS or b in STOPWORDS or len(a) < 2 or len(b) < 2:
+                continue
+            whole = stem(a + b)
+            if whole in self._known:
+                found[whole] = (stem(a), stem(b))
+        return found
+
     def corrected(self, text: str) -> str:
-        """The message plus the name words its typos stand for, for keyword search."""
-        extra = [t for t in self._query_terms(text) if t not in set(terms(text))]
-        return f"{text} {' '.join(extra)}" if extra else text
+        """The message plus the name words its typos stand for and the words it splits in
+        two, for keyword search and the embedding."""
+        said = set(terms(text))
+        extra = [t for t in [*self._query_terms(text), *self.compounds(text)] if t not in said]
+        return f"{text} {' '.join(dict.fromkeys(extra))}" if extra else text
 
     def without_name_of(self, code: str, text: str) -> str:
         """The message minus the words of one page's name: what is asked about it."""

@@ -153,9 +153,10 @@ class Engine:
             ranking = {**aspect, s.SUMMARY: CODE_SUMMARY_BOOST}
         ranked = sorted(pages.values(), key=lambda p: p.score, reverse=True)
         candidates = [corpus.pages[p.code] for p in ranked if p.named or not named][:4]
+        halves = {half for pair in self.matcher.compounds(question).values() for half in pair}
         unknown = [
             term
-            for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS | _FRAMING)
+            for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS | _FRAMING | halves)
             if not self.matcher.name_term(term)  # a typo of a name ("colonoscopie") is known
             and not any(c.isdigit() for c in term)  # "4yo", "2nd", "10am": counts, not topics
         ]

@@ -50,6 +50,17 @@ def test_words_of_the_pages_text_are_not_read_as_other_names() -> None:
     assert named(matcher, "replacing my knee")[:1] == ["27447"]  # another form of the name
 
 
+def test_a_word_split_in_two_is_read_as_the_word_the_pages_use() -> None:
+    eardrum = PageInfo("69631", "CPT4", "Tympanoplasty", ("eardrum repair",), "e.txt")
+    matcher = ProcedureMatcher([*PAGES, eardrum], {*KNOWN, "eardrum"}, pages_using)
+    assert matcher.compounds("how do i shower after ear drum surgery") == {
+        "eardrum": ("ear", "drum")
+    }
+    assert named(matcher, "how do i shower after ear drum surgery")[:1] == ["69631"]
+    assert "eardrum" in matcher.corrected("my ear drum")
+    assert matcher.compounds("how is the knee after") == {}  # "theknee" is no word
+
+
 def test_codes_and_name_terms() -> None:
     assert find_codes("what is cpt 45378? and g0008") == ["45378", "G0008"]
     assert "without" in name_terms("MRI without contrast")
