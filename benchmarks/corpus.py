@@ -39,6 +39,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout11/pages",
     "benchmarks/heldout12/pages",
     "benchmarks/heldout13/pages",
+    "benchmarks/heldout14/pages",
+    "benchmarks/heldout15/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

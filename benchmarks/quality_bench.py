@@ -85,6 +85,14 @@ QUESTION_SETS = {
         "benchmarks/heldout13/questions.jsonl",
         ("benchmarks/heldout13/pages", "data/procedures"),
     ),
+    "heldout14": (
+        "benchmarks/heldout14/questions.jsonl",
+        ("benchmarks/heldout14/pages", "data/procedures"),
+    ),
+    "heldout15": (
+        "benchmarks/heldout15/questions.jsonl",
+        ("benchmarks/heldout15/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
