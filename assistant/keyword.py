@@ -69,12 +69,13 @@ class KeywordIndex:
 
     def unknown_terms(self, query: str, ignore: frozenset[str] = frozenset()) -> list[str]:
         """Content words of the query that no chunk contains (e.g. a procedure we lack); not
-        single letters, which are what is left of "w/o" or "x-ray"."""
+        single letters, which are what is left of "w/o" or "x-ray", nor words with digits
+        ("4yo", "2nd", "10am"), which are counts and dates, not topics."""
         vocab = self.vocabulary
         return [
             t
             for t in terms(query)
-            if t not in vocab and t not in ignore and not t.isdigit() and len(t) > 1
+            if t not in vocab and t not in ignore and len(t) > 1 and not any(c.isdigit() for c in t)
         ]
 
     def rows_with_all(self, query: str, ignore: frozenset[str] = frozenset()) -> np.ndarray | None:

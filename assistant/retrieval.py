@@ -159,7 +159,6 @@ class Engine:
             term
             for term in corpus.keyword.unknown_terms(query, ignore=INTENT_WORDS | _FRAMING | halves)
             if not self.matcher.name_term(term)  # a typo of a name ("colonoscopie") is known
-            and not any(c.isdigit() for c in term)  # "4yo", "2nd", "10am": counts, not topics
         ]
         hits = []
         if code:
@@ -238,8 +237,7 @@ class Engine:
                 # candidates when the rest of the message fits other pages better ("my vision
                 # got blurry after 25 hbot sessions"). Everyday name words ("doctor") do not
                 # earn the look: they name a page by chance.
-                rows = self.corpus.rows_by_code[code]
-                similarity = float((self.corpus.vectors(rows) @ vector).max())
+                similarity = self._best_similarity(code, vector)
             keyword = best_keyword.get(code, 0.0)
             fit = self._fit(code, dense_of.get(code, []), floor)
             score = share + W_PAGE_DENSE * fit + W_PAGE_KEYWORD * keyword
@@ -251,6 +249,11 @@ class Engine:
             )
             pages[code] = PageScore(code, score, named, similarity, keyword)
         return pages
+
+    def _best_similarity(self, code: str, vector: np.ndarray) -> float:
+        """The question's similarity to a page's best chunk, from its stored vectors."""
+        rows = self.corpus.rows_by_code[code]
+        return float((self.corpus.vectors(rows) @ vector).max())
 
     def _fit(self, code: str, similarities: list[float], floor: float) -> float:
         """Mean similarity of the page's best TOPICAL_CHUNKS chunks; those not among the dense
@@ -296,8 +299,7 @@ class Engine:
                 return active_code, "active", named
             # A follow-up keeps its procedure unless the message clearly turns to another one:
             # a name alone is not enough ("is it done with mesh"), the page must fit better too.
-            rows = self.corpus.rows_by_code[active_code]
-            active = float((self.corpus.vectors(rows) @ vector).max())
+            active = self._best_similarity(active_code, vector)
             if best.named and self.matcher.rejects(active_code, question):
                 return best.code, "name", named
             # Words of an unrelated page's name that the active page uses itself ("what kind
@@ -323,7 +325,7 @@ class Engine:
             specific  # "what are the risks of the procedure" fits one page best by chance
             and best is not None
             and best.similarity >= CONFIDENT_SIMILARITY
-            and (best.similarity >= runner_up + CONFIDENT_MARGIN or (specific and best.keyword > 0))
+            and (best.similarity >= runner_up + CONFIDENT_MARGIN or best.keyword > 0)
         )
         if best and (best.named or clear):
             return best.code, "name" if best.named else "retrieval", named
