@@ -189,6 +189,10 @@ def _fever_of(degrees: str) -> str:
 
 # 101 F / 38.5 C and up: with chills or a hot, red, swollen site, an infection to see today
 _FEVER_OVER_101 = _fever_of(r"10[1-6]|38 [5-9]|39|4[0-2]")
+_VOMITING = r"(?:vomit\w*|throw\w* up|puk\w*)"
+_VOMITING_OR_FAST_BREATHING = (
+    rf"(?:{_VOMITING}|breathing (?:really |very |so )?(?:fast|hard|heavy))"
+)
 _SEVERE_PAIN = (
     r"(?:(?:severe|terrible|horrible|unbearable|excruciating|extreme|intense|awful|agonizing|worst"
     r"|really bad|very bad|so bad)(?: \w+)? (?:pain|cramps|cramping)"
@@ -407,18 +411,16 @@ _SYMPTOMS = (
     _Symptom(
         "confusion with vomiting or fast breathing",
         _words(
-            r"confus\w*(?: \w+){0,8}? (?:vomit\w*|throw\w* up|puk\w*|breathing (?:really |very "
-            r"|so )?(?:fast|hard|heavy))",
-            r"(?:vomit\w*|throw\w* up|puk\w*|breathing (?:really |very |so )?(?:fast|hard|heavy))"
-            r"(?: \w+){0,8}? confus\w*",
+            rf"confus\w*(?: \w+){{0,8}}? {_VOMITING_OR_FAST_BREATHING}",
+            rf"{_VOMITING_OR_FAST_BREATHING}(?: \w+){{0,8}}? confus\w*",
         ),
     ),
     _Symptom(
         "head injury",
         _words(
             r"(?:hit|hitting|banged|bumped|struck) (?:my|his|her|their|the) head(?: \w+){0,10}?"
-            r" (?:confus\w*|disoriented|throw\w* up|vomit\w*|puk\w*|passed out|blacked out"
-            r"|wont wake|drowsy|slurr\w*)",
+            rf" (?:confus\w*|disoriented|{_VOMITING}|passed out|blacked out|wont wake|drowsy"
+            r"|slurr\w*)",
         ),
     ),
     _Symptom(
