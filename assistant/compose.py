@@ -15,7 +15,7 @@ from assistant.text import terms
 
 MAX_ITEMS = 5
 MAX_SECOND_ITEMS = 3
-SECOND_SECTION_MARGIN = 0.2  # a runner-up this close (score units) may hold the answer: cited [2]
+SECOND_SECTION_MARGIN = 0.3  # a runner-up this close (score units) may hold the answer: cited [2]
 MAX_WORDS = 110
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'])")
 _NUMBERS = re.compile(r"\d")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,6 +33,7 @@ from assistant.intent import (
 )
 from assistant.procedures import GENERIC_TERMS, Mention, ProcedureMatcher, find_codes
 from assistant.section_model import FINGERPRINT_TEXT, SectionModel
+from assistant.section_reader import SectionReader, section_side
 from assistant.text import STOPWORDS, stem, terms, words
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ ELLIPSIS_MAX_WORDS = 8  # a message this short that asks nothing new keeps the l
 # (fitted on the golden set alone): the question's fit to the section's own text deserves far
 # more weight than what its phrasing says in general. Held-out sets 7-11 were not used.
 W_INTENT, W_CLASSIFIER, W_DENSE, W_KEYWORD = 0.05, 0.22, 1.0, 0.13
+# The section reader (a cross-encoder) re-scores the best READ_TOP sections of those scores.
+READ_TOP, W_READER = 2, 0.05
 # How a message reports what someone said or wants: no page needs these words, and their
 # absence from the pages says nothing about the topic ("dentist said the root is close").
 _FRAMING = frozenset(
@@ -82,6 +85,7 @@ class Hit:
     score: float
     similarity: float  # cosine similarity of question and chunk
     keyword: float = 0.0  # BM25 score relative to the page's best section
+    reading: float = 0.0  # the section reader's score, when it read this section
 
 
 @dataclass
@@ -104,11 +108,16 @@ class Engine:
     """The retrieval engine over one corpus; thread-safe for concurrent chats."""
 
     def __init__(
-        self, corpus: Corpus, embedder: Embedder, section_model: SectionModel | None = None
+        self,
+        corpus: Corpus,
+        embedder: Embedder,
+        section_model: SectionModel | None = None,
+        reader: SectionReader | None = None,
     ) -> None:
         self.corpus = corpus
         self.embedder = embedder
         self.section_model = section_model or SectionModel.load()
+        self.reader = reader
         self._embedding_fits: bool | None = None
         self._matcher_generation = -1
         self._matcher = ProcedureMatcher([])
@@ -167,7 +176,8 @@ class Engine:
             if unnamed != question and unnamed.strip():
                 keyword_scores = corpus.keyword.scores(f"{unnamed} {topic}")
             results = asks_for_results(question)
-            hits = self._rank_sections(code, vector, keyword_scores, ranking, results)[:k]
+            hits = self._rank_sections(code, vector, keyword_scores, ranking, results)
+            hits = self._read(question, hits)[:k]
         return Retrieval(
             code, how, hits, candidates, intents, top_similarity, named, unknown, aspect, topic
         )
@@ -371,6 +381,20 @@ class Engine:
             score = boost + W_DENSE * float(sim) + W_KEYWORD * float(kw)
             hits.append(Hit(chunk, score, float(sim), float(kw)))
         return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def _read(self, question: str, hits: list[Hit]) -> list[Hit]:
+        """The best READ_TOP sections re-scored with the reader's score, ahead of the rest."""
+        if self.reader is None or not hits:
+            return hits
+        top = hits[:READ_TOP]
+        readings = self.reader.scores(
+            question, [section_side(h.chunk.section, h.chunk.text) for h in top]
+        )
+        read = [
+            replace(h, score=h.score + W_READER * float(r), reading=float(r))
+            for h, r in zip(top, readings, strict=True)
+        ]
+        return sorted(read, key=lambda h: h.score, reverse=True) + hits[READ_TOP:]
 
 
 def _not_naming(question: str) -> frozenset[str]:

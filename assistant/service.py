@@ -8,7 +8,8 @@ from assistant.corpus import Corpus
 from assistant.embedder import Embedder
 from assistant.prompts import PromptSet, load_prompts
 from assistant.retrieval import Engine
-from assistant.settings import Settings, get_settings
+from assistant.section_reader import shared_reader
+from assistant.settings import Settings, bundled_model_path, get_settings
 
 
 class Assistant:
@@ -21,7 +22,10 @@ class Assistant:
         self.settings = settings or get_settings()
         self.embedder = embedder or Embedder.from_settings(self.settings)
         self.corpus = Corpus(self.settings)
-        self.engine = Engine(self.corpus, self.embedder)
+        reader = None
+        if self.settings.section_reader:
+            reader = shared_reader(bundled_model_path(), threads=self.settings.torch_threads)
+        self.engine = Engine(self.corpus, self.embedder, reader=reader)
         self._use_prompts(prompts or load_prompts(self.settings.prompts_dir))
 
     def reload_prompts(self) -> None:
@@ -39,5 +43,7 @@ class Assistant:
         return Conversation(self)
 
     def warm_up(self) -> None:
-        """Load the model and touch the store so the first patient does not wait for it."""
+        """Load the models and touch the store so the first patient does not wait for them."""
         self.embedder.encode_query("warm up")
+        if self.engine.reader is not None:
+            self.engine.reader.scores("warm up", ["Summary: warm up"])

@@ -84,6 +84,11 @@ class Settings(ProjectSettings):
         description="Pages ingested when no paths are given.",
     )
     prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts")
+    section_reader: bool = Field(
+        default=True,
+        description="Re-score a page's best sections with the bundled cross-encoder "
+        "(assistant/section_reader.py); off = the faster feature scores alone.",
+    )
     retrieval_k: int = Field(default=6, ge=1, le=50)
     llm: str = Field(
         default="",

@@ -30,6 +30,7 @@ from assistant import retrieval
 from assistant.embedder import Embedder
 from assistant.evaluation import load_cases
 from assistant.intent import section_intents
+from assistant.section_reader import section_side
 from assistant.sections import same_section
 from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
@@ -48,13 +49,16 @@ class Question:
     set_name: str
     features: np.ndarray  # sections x FEATURES
     right: np.ndarray  # which sections hold the answer
+    text: str = ""  # the question as asked
+    sections: tuple[str, ...] = ()  # what the section reader is shown of each section
 
 
-def question_sets() -> dict[str, tuple[Path, list[Path]]]:
+def question_sets(fitted_on: tuple[str, ...] = FITTED_ON) -> dict[str, tuple[Path, list[Path]]]:
+    """The question sets named in `fitted_on`, then every training set."""
     sets = {
         name: (ROOT / questions, [ROOT / folder for folder in folders])
         for name, (questions, folders) in QUESTION_SETS.items()
-        if name in FITTED_ON
+        if name in fitted_on
     }
     for folder in sorted(p for p in SECTION_SETS.iterdir() if p.is_dir()):
         sets[f"training-{folder.name}"] = (
@@ -68,7 +72,8 @@ def collect(name: str, questions: Path, pages: list[Path], embedder: Embedder, w
     """Each answerable question whose page retrieval finds, with its sections' features."""
     store = workdir / name
     shutil.rmtree(store, ignore_errors=True)
-    settings = Settings(store_dir=store, content_dir=pages[0])
+    # The reader's score is not one of the features, and the reader is trained on these.
+    settings = Settings(store_dir=store, content_dir=pages[0], section_reader=False)
     sync(pages, settings, embedder)
     assistant = Assistant(settings, embedder=embedder)
     engine = assistant.engine
@@ -101,7 +106,8 @@ def collect(name: str, questions: Path, pages: list[Path], embedder: Embedder, w
             [same_section(h.chunk.section, case.expected_section) for h in result.hits]
         )
         if right.any():
-            found.append(Question(name, features, right))
+            shown = tuple(section_side(h.chunk.section, h.chunk.text) for h in result.hits)
+            found.append(Question(name, features, right, case.question, shown))
     return found
 
 
