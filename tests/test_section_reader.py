@@ -8,7 +8,7 @@ import pytest
 
 from assistant import sections as s
 from assistant.retrieval import READ_TOP
-from assistant.section_reader import DEFAULT_PATH, HEAD, SectionReader, section_side
+from assistant.section_reader import DEFAULT_PATH, HEAD, SectionReader, save, section_side
 from assistant.service import Assistant
 from assistant.settings import bundled_model_path
 
@@ -67,3 +67,19 @@ def test_weights_of_another_model_are_refused(tmp_path):
     np.savez(alien, **{"decoder.block.0.weight": np.zeros(3, np.float16)})
     with pytest.raises(RuntimeError, match=r"alien\.npz.*do not fit"):
         SectionReader(bundled_model_path(), alien).scores("q", ["Duration: an hour"])
+
+
+def test_training_writes_weights_the_reader_loads(tmp_path):
+    """The retraining path end to end on two questions: train, save, load, score."""
+    from training.fit_section_weights import Question
+    from training.train_section_reader import train
+
+    sides = ("Duration: about an hour.", "Risks and Complications: bleeding, infection.")
+    questions = [
+        Question("t", np.zeros((2, 5)), np.array([True, False]), "how long is it", sides),
+        Question("t", np.zeros((2, 5)), np.array([False, True]), "what can go wrong", sides),
+    ]
+    encoder, head, trained = train(questions, epochs=1)
+    save(tmp_path / "reader.npz", encoder, head, trained)
+    scores = SectionReader(bundled_model_path(), tmp_path / "reader.npz").scores("q", list(sides))
+    assert scores.shape == (2,) and np.isfinite(scores).all()
