@@ -5,9 +5,10 @@ words, phrasing rules, a classifier over section types), and patients' pages put
 fact under different headings: whether "will i be awake" is answered under Patient
 Experience, Procedure Description or Anesthesia depends on where that page wrote it. A
 cross-encoder sees both texts at once. It is the bundled MiniLM with its last four layers
-and a scoring head trained on the labelled questions of `training/` (listwise, over each
-question's page), so only those weights ship (`models/section_reader.npz`, float16) and the
-rest loads from the model package. Retrain: `python -m training.train_section_reader`.
+and a scoring head trained on labelled questions (`training/`; listwise, over the best
+sections of each question's page by the other scores), so only those weights ship
+(`models/section_reader.npz`, float16) and the rest loads from the model package.
+Retrain: `python -m training.train_section_reader`.
 """
 
 from __future__ import annotations

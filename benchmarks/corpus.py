@@ -41,6 +41,7 @@ SAMPLE_DIRS = (
     "benchmarks/heldout13/pages",
     "benchmarks/heldout14/pages",
     "benchmarks/heldout15/pages",
+    "benchmarks/heldout16/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

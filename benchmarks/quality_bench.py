@@ -93,6 +93,10 @@ QUESTION_SETS = {
         "benchmarks/heldout15/questions.jsonl",
         ("benchmarks/heldout15/pages", "data/procedures"),
     ),
+    "heldout16": (
+        "benchmarks/heldout16/questions.jsonl",
+        ("benchmarks/heldout16/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
