@@ -42,6 +42,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout14/pages",
     "benchmarks/heldout15/pages",
     "benchmarks/heldout16/pages",
+    "benchmarks/heldout17/pages",
+    "benchmarks/heldout18/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

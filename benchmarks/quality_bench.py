@@ -97,6 +97,14 @@ QUESTION_SETS = {
         "benchmarks/heldout16/questions.jsonl",
         ("benchmarks/heldout16/pages", "data/procedures"),
     ),
+    "heldout17": (
+        "benchmarks/heldout17/questions.jsonl",
+        ("benchmarks/heldout17/pages", "data/procedures"),
+    ),
+    "heldout18": (
+        "benchmarks/heldout18/questions.jsonl",
+        ("benchmarks/heldout18/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
