@@ -8,7 +8,7 @@ from assistant.corpus import Corpus
 from assistant.embedder import Embedder
 from assistant.prompts import PromptSet, load_prompts
 from assistant.retrieval import Engine
-from assistant.section_reader import shared_reader
+from assistant.section_reader import section_side, shared_reader
 from assistant.settings import Settings, bundled_model_path, get_settings
 
 
@@ -46,4 +46,4 @@ class Assistant:
         """Load the models and touch the store so the first patient does not wait for them."""
         self.embedder.encode_query("warm up")
         if self.engine.reader is not None:
-            self.engine.reader.scores("warm up", ["Summary: warm up"])
+            self.engine.reader.scores("warm up", [section_side("Summary", "warm up")])

@@ -49,8 +49,8 @@ class Question:
     set_name: str
     features: np.ndarray  # sections x FEATURES
     right: np.ndarray  # which sections hold the answer
-    text: str = ""  # the question as asked
-    sections: tuple[str, ...] = ()  # what the section reader is shown of each section
+    text: str  # the question as asked
+    sections: tuple[str, ...]  # what the section reader is shown of each section
 
 
 def question_sets(fitted_on: tuple[str, ...] = FITTED_ON) -> dict[str, tuple[Path, list[Path]]]:
