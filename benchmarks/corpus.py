@@ -44,6 +44,8 @@ SAMPLE_DIRS = (
     "benchmarks/heldout16/pages",
     "benchmarks/heldout17/pages",
     "benchmarks/heldout18/pages",
+    "benchmarks/heldout19/pages",
+    "benchmarks/heldout20/pages",
 )
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),

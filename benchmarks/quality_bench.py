@@ -105,6 +105,14 @@ QUESTION_SETS = {
         "benchmarks/heldout18/questions.jsonl",
         ("benchmarks/heldout18/pages", "data/procedures"),
     ),
+    "heldout19": (
+        "benchmarks/heldout19/questions.jsonl",
+        ("benchmarks/heldout19/pages", "data/procedures"),
+    ),
+    "heldout20": (
+        "benchmarks/heldout20/questions.jsonl",
+        ("benchmarks/heldout20/pages", "data/procedures"),
+    ),
 }
 KIND_ORDER = (
     "all",
