@@ -4,10 +4,10 @@ The other section scores look at the question and the section apart (two embeddi
 words, phrasing rules, a classifier over section types), and patients' pages put the same
 fact under different headings: whether "will i be awake" is answered under Patient
 Experience, Procedure Description or Anesthesia depends on where that page wrote it. A
-cross-encoder sees both texts at once. It is the bundled MiniLM with its last four layers
+cross-encoder sees both texts at once. It is the bundled MiniLM with its six layers
 and a scoring head trained on labelled questions (`training/`; listwise, over the best
 sections of each question's page by the other scores), so only those weights ship
-(`models/section_reader.npz`, float16) and the rest loads from the model package.
+(`models/section_reader.npz`, float16) and the embeddings load from the model package.
 Retrain: `python -m training.train_section_reader`.
 """
 

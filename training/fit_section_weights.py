@@ -10,9 +10,11 @@ softmax over that page's sections, maximising the probability of the labelled on
 the leave-one-set-out section accuracy of the fitted weights against the shipped ones, then
 the weights fitted on every set, scaled to W_DENSE = 1, to copy into `retrieval.py`.
 
-The training sets in `training/section_sets/` (pages and questions) were written for this
-purpose only; the golden and the first six held-out sets join them. Later held-out sets stay
-out: they measure what the fitted weights do on pages nobody tuned for.
+The training sets in `training/section_sets/` (pages and questions) were written for training
+only (a-g for these weights, h-m in session 9 for the section reader; the shipped weights
+were fitted before h-m existed); the golden and the first six held-out sets join them.
+Later held-out sets stay out: they measure what the fitted weights do on pages nobody tuned
+for.
 """
 
 from __future__ import annotations
