@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant import sections as s
-from assistant.retrieval import READ_TOP
+from assistant.retrieval import READ_TOP, READ_WITHIN
 from assistant.section_reader import DEFAULT_PATH, HEAD, SectionReader, save, section_side
 from assistant.service import Assistant
 from assistant.settings import bundled_model_path
@@ -45,10 +45,18 @@ def test_reader_scores_the_answering_section_first(assistant, reader, question, 
 
 
 def test_retrieval_adds_the_reading_to_the_best_sections(assistant):
-    result = assistant.engine.search("how long does a colonoscopy take", k=20)
+    result = assistant.engine.search("what could go wrong with a colonoscopy", k=20)
     read = [hit for hit in result.hits if hit.reading]
-    assert result.hits[0].chunk.canonical_section == s.DURATION
+    assert result.hits[0].chunk.canonical_section == s.RISKS
     assert len(read) == READ_TOP and result.hits[:READ_TOP] == read
+
+
+def test_a_clear_lead_is_not_read(assistant):
+    """Duration leads Recovery by about 0.48 here: the reader is not consulted."""
+    result = assistant.engine.search("how long does a colonoscopy take", k=20)
+    assert result.hits[0].chunk.canonical_section == s.DURATION
+    assert result.hits[0].score - result.hits[1].score >= READ_WITHIN
+    assert not any(hit.reading for hit in result.hits)
 
 
 def test_setting_turns_the_reader_off(sample_settings, embedder):
