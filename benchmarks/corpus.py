@@ -21,32 +21,12 @@ from pathlib import Path
 
 from assistant.sections import CANONICAL_SECTIONS
 from benchmarks import vocab as v
+from benchmarks.quality_bench import QUESTION_SETS
 
 SEED = 20261125
 HCPCS_LETTERS = "ACGJLV"
-SAMPLE_DIRS = (
-    "data/procedures",
-    "benchmarks/heldout/pages",
-    "benchmarks/heldout2/pages",
-    "benchmarks/heldout3/pages",
-    "benchmarks/heldout4/pages",
-    "benchmarks/heldout5/pages",
-    "benchmarks/heldout6/pages",
-    "benchmarks/heldout7/pages",
-    "benchmarks/heldout8/pages",
-    "benchmarks/heldout9/pages",
-    "benchmarks/heldout10/pages",
-    "benchmarks/heldout11/pages",
-    "benchmarks/heldout12/pages",
-    "benchmarks/heldout13/pages",
-    "benchmarks/heldout14/pages",
-    "benchmarks/heldout15/pages",
-    "benchmarks/heldout16/pages",
-    "benchmarks/heldout17/pages",
-    "benchmarks/heldout18/pages",
-    "benchmarks/heldout19/pages",
-    "benchmarks/heldout20/pages",
-)
+# Every page folder of the evaluation sets (the sample content first).
+SAMPLE_DIRS = tuple(dict.fromkeys(f for _, folders in QUESTION_SETS.values() for f in folders))
 _HEADING_ALIASES = {
     "Summary": ("Overview", "Description"),
     "Purpose": ("Purpose of the Procedure", "Why It Is Done"),

@@ -31,88 +31,17 @@ NEAR_DUPLICATES = (
     ("43235", "43239"),
 )
 NEAR_DUPLICATE_CODES = frozenset(code for pair in NEAR_DUPLICATES for code in pair)
+# The held-out sets, each in benchmarks/NAME: its questions, and pages indexed with the samples.
+HELD_OUT = ("heldout", *(f"heldout{n}" for n in range(2, 21)))
 QUESTION_SETS = {
     "golden": ("tests/golden/questions.jsonl", ("data/procedures",)),
-    "heldout": (
-        "benchmarks/heldout/questions.jsonl",
-        ("benchmarks/heldout/pages", "data/procedures"),
-    ),
-    "heldout2": (
-        "benchmarks/heldout2/questions.jsonl",
-        ("benchmarks/heldout2/pages", "data/procedures"),
-    ),
-    "heldout3": (
-        "benchmarks/heldout3/questions.jsonl",
-        ("benchmarks/heldout3/pages", "data/procedures"),
-    ),
-    "heldout4": (
-        "benchmarks/heldout4/questions.jsonl",
-        ("benchmarks/heldout4/pages", "data/procedures"),
-    ),
-    "heldout5": (
-        "benchmarks/heldout5/questions.jsonl",
-        ("benchmarks/heldout5/pages", "data/procedures"),
-    ),
-    "heldout6": (
-        "benchmarks/heldout6/questions.jsonl",
-        ("benchmarks/heldout6/pages", "data/procedures"),
-    ),
-    "heldout7": (
-        "benchmarks/heldout7/questions.jsonl",
-        ("benchmarks/heldout7/pages", "data/procedures"),
-    ),
-    "heldout8": (
-        "benchmarks/heldout8/questions.jsonl",
-        ("benchmarks/heldout8/pages", "data/procedures"),
-    ),
-    "heldout9": (
-        "benchmarks/heldout9/questions.jsonl",
-        ("benchmarks/heldout9/pages", "data/procedures"),
-    ),
-    "heldout10": (
-        "benchmarks/heldout10/questions.jsonl",
-        ("benchmarks/heldout10/pages", "data/procedures"),
-    ),
-    "heldout11": (
-        "benchmarks/heldout11/questions.jsonl",
-        ("benchmarks/heldout11/pages", "data/procedures"),
-    ),
-    "heldout12": (
-        "benchmarks/heldout12/questions.jsonl",
-        ("benchmarks/heldout12/pages", "data/procedures"),
-    ),
-    "heldout13": (
-        "benchmarks/heldout13/questions.jsonl",
-        ("benchmarks/heldout13/pages", "data/procedures"),
-    ),
-    "heldout14": (
-        "benchmarks/heldout14/questions.jsonl",
-        ("benchmarks/heldout14/pages", "data/procedures"),
-    ),
-    "heldout15": (
-        "benchmarks/heldout15/questions.jsonl",
-        ("benchmarks/heldout15/pages", "data/procedures"),
-    ),
-    "heldout16": (
-        "benchmarks/heldout16/questions.jsonl",
-        ("benchmarks/heldout16/pages", "data/procedures"),
-    ),
-    "heldout17": (
-        "benchmarks/heldout17/questions.jsonl",
-        ("benchmarks/heldout17/pages", "data/procedures"),
-    ),
-    "heldout18": (
-        "benchmarks/heldout18/questions.jsonl",
-        ("benchmarks/heldout18/pages", "data/procedures"),
-    ),
-    "heldout19": (
-        "benchmarks/heldout19/questions.jsonl",
-        ("benchmarks/heldout19/pages", "data/procedures"),
-    ),
-    "heldout20": (
-        "benchmarks/heldout20/questions.jsonl",
-        ("benchmarks/heldout20/pages", "data/procedures"),
-    ),
+    **{
+        name: (
+            f"benchmarks/{name}/questions.jsonl",
+            (f"benchmarks/{name}/pages", "data/procedures"),
+        )
+        for name in HELD_OUT
+    },
 }
 KIND_ORDER = (
     "all",
